@@ -1,0 +1,29 @@
+"""Password hashing with argon2id (argon2-cffi)."""
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+_STRONG = PasswordHasher()  # library defaults: RFC 9106 low-memory profile
+_FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # tests only
+
+
+def _hasher(fast: bool) -> PasswordHasher:
+    return _FAST if fast else _STRONG
+
+
+def hash_password(password: str, fast: bool = False) -> str:
+    return _hasher(fast).hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        return False
+    try:
+        return _STRONG.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+# Verifying against this when the account does not exist keeps login timing uniform.
+DUMMY_HASH = _STRONG.hash("marquee-timing-equaliser")

@@ -1,0 +1,233 @@
+"""Accounts and sessions: registration, login, refresh-token rotation, identities.
+
+Every public function here is one unit of work and commits it; routes only call them.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from app.auth import tokens
+from app.auth.models import RefreshToken, User
+from app.auth.passwords import DUMMY_HASH, hash_password, verify_password
+from app.core.identity import ROLE_ADMIN, ROLE_USER, TIERS, Identity
+from app.core.timeutil import as_utc, utcnow
+from app.errors import AuthenticationError, ConflictError, NotFoundError, ValidationError
+from app.extensions import db
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _check_password_strength(password: str) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise ValidationError(f"The password must have at least {minimum} characters", field="password")
+    if len(password) > 256:
+        raise ValidationError("The password must have at most 256 characters", field="password")
+
+
+def _hash(password: str) -> str:
+    return hash_password(password, fast=current_app.config.get("PASSWORD_HASH_FAST", False))
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFoundError("The user was not found")
+    return user
+
+
+def account_for(identity: Identity) -> User:
+    """The account behind a signed-in identity; a deleted account is an authentication failure."""
+    user = db.session.get(User, identity.user_id) if identity.user_id is not None else None
+    if user is None or not user.is_active:
+        raise AuthenticationError("The account no longer exists or is disabled")
+    return user
+
+
+def create_user(email: str, password: str, display_name: str, *, role: str = ROLE_USER, tier: str = "free") -> User:
+    """Create a local account; refuses a taken e-mail with CONFLICT. Commits."""
+    _check_password_strength(password)
+    if tier not in TIERS:
+        raise ValidationError("Unknown subscription tier", field="subscriptionTier")
+    email = normalise_email(email)
+    if find_user_by_email(email) is not None:
+        raise ConflictError("An account with this e-mail already exists", details={"field": "email"})
+    user = User(uid=f"local:{uuid.uuid4().hex}", email=email, password_hash=_hash(password),
+                display_name=display_name.strip() or email.split("@")[0], role=role,
+                subscription_tier=tier, preferences={}, auth_provider="local")
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def register(email: str, password: str, display_name: str) -> dict:
+    """Create an account and sign it in: returns the token bundle."""
+    user = create_user(email, password, display_name)
+    return issue_session(user)
+
+
+def login(email: str, password: str) -> dict:
+    user = find_user_by_email(email)
+    if user is None:
+        verify_password(DUMMY_HASH, password)
+        raise AuthenticationError("The e-mail or password is not correct")
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        raise AuthenticationError("The e-mail or password is not correct")
+    user.last_login_at = utcnow()
+    return issue_session(user)
+
+
+def issue_session(user: User, family_id: str | None = None) -> dict:
+    """Issue an access token and a new refresh token (in ``family_id`` when rotating). Commits."""
+    config = current_app.config
+    refresh_value = tokens.new_refresh_token()
+    db.session.add(RefreshToken(
+        user_id=user.id, token_hash=tokens.hash_refresh_token(refresh_value),
+        family_id=family_id or tokens.new_family_id(),
+        expires_at=utcnow() + timedelta(seconds=config["REFRESH_TOKEN_TTL"]),
+    ))
+    db.session.commit()
+    return {
+        "access_token": access_token_for(user),
+        "refresh_token": refresh_value,
+        "expires_in": config["ACCESS_TOKEN_TTL"],
+        "token_type": "Bearer",
+        "user": user,
+    }
+
+
+def access_token_for(user: User) -> str:
+    config = current_app.config
+    return tokens.issue_access_token(
+        config["SECRET_KEY"], user_id=user.id, uid=user.uid, role=user.role, tier=user.subscription_tier,
+        ttl=config["ACCESS_TOKEN_TTL"], email=user.email, name=user.display_name,
+    )
+
+
+def _find_refresh(refresh_value: str) -> RefreshToken:
+    record = db.session.execute(
+        select(RefreshToken).where(RefreshToken.token_hash == tokens.hash_refresh_token(refresh_value))
+    ).scalar_one_or_none()
+    if record is None:
+        raise AuthenticationError("The refresh token is not valid")
+    return record
+
+
+def _revoke_family(family_id: str) -> None:
+    db.session.execute(
+        update(RefreshToken).where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    db.session.commit()
+
+
+def refresh(refresh_value: str) -> dict:
+    """Rotate a refresh token. Presenting one that was already used revokes its whole family."""
+    record = _find_refresh(refresh_value)
+    if record.revoked_at is not None:
+        raise AuthenticationError("The refresh token has been revoked")
+    if as_utc(record.expires_at) <= utcnow():
+        raise AuthenticationError("The refresh token has expired")
+    # Claim the token atomically: of two concurrent rotations only one may win.
+    claimed = db.session.execute(
+        update(RefreshToken).where(RefreshToken.id == record.id, RefreshToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        _revoke_family(record.family_id)
+        raise AuthenticationError("The refresh token was already used; every session of this login is revoked")
+    user = db.session.get(User, record.user_id)
+    if user is None or not user.is_active:
+        db.session.rollback()
+        raise AuthenticationError("The account is not active")
+    return issue_session(user, family_id=record.family_id)
+
+
+def logout(refresh_value: str) -> None:
+    """Revoke the login (token family) the refresh token belongs to. Unknown tokens are an error."""
+    record = _find_refresh(refresh_value)
+    _revoke_family(record.family_id)
+
+
+def identity_for(user: User) -> Identity:
+    return Identity(role=user.role, user_id=user.id, uid=user.uid, email=user.email,
+                    display_name=user.display_name, tier=user.subscription_tier)
+
+
+def resolve_local_token(token: str) -> Identity:
+    """Identity from a local access token. Role and tier come from the signed claims, so a
+    change takes effect at the next refresh (at most ACCESS_TOKEN_TTL later)."""
+    try:
+        claims = tokens.decode_access_token(current_app.config["SECRET_KEY"], token)
+    except tokens.TokenInvalid as exc:
+        raise AuthenticationError(str(exc)) from exc
+    try:
+        user_id = int(claims["sub"])
+    except (TypeError, ValueError) as exc:
+        raise AuthenticationError("The access token is not valid") from exc
+    return Identity(role=claims.get("role", ROLE_USER), user_id=user_id, uid=claims.get("uid"),
+                    email=claims.get("email"), display_name=claims.get("name"), tier=claims.get("tier", "free"),
+                    claims=claims)
+
+
+def ensure_admin(email: str, password: str, display_name: str = "Administrator") -> tuple[User, bool]:
+    """Create the admin account if missing, or promote an existing account. Returns (user, created)."""
+    user = find_user_by_email(email)
+    if user is None:
+        return create_user(email, password, display_name, role=ROLE_ADMIN, tier="family"), True
+    if user.role != ROLE_ADMIN:
+        user.role = ROLE_ADMIN
+        db.session.commit()
+    return user, False
+
+
+def user_for_firebase_claims(claims: dict) -> User:
+    """The local user row for a verified Firebase identity, created on first sight. Commits."""
+    uid = claims.get("uid") or claims.get("sub")
+    if not uid:
+        raise AuthenticationError("The Firebase token has no uid")
+    user = db.session.execute(select(User).where(User.uid == uid)).scalar_one_or_none()
+    email = normalise_email(claims["email"]) if claims.get("email") else None
+    if user is None:
+        if email and find_user_by_email(email) is not None:
+            email = None  # the address belongs to a local account; never merge identities silently
+        user = User(uid=uid, email=email, display_name=(claims.get("name") or (email or uid).split("@")[0])[:100],
+                    avatar_url=claims.get("picture"), role=ROLE_USER, subscription_tier="free", preferences={},
+                    auth_provider="firebase")
+        db.session.add(user)
+        try:
+            db.session.commit()
+        except Exception:
+            # a concurrent first request created it; use that row
+            db.session.rollback()
+            user = db.session.execute(select(User).where(User.uid == uid)).scalar_one()
+    if not user.is_active:
+        raise AuthenticationError("The account is not active")
+    return user
+
+
+def resolve_firebase_token(token: str) -> Identity:
+    from app.auth.firebase import verify_id_token
+
+    return identity_for(user_for_firebase_claims(verify_id_token(token)))
+
+
+def social_login(id_token: str) -> dict:
+    """Verify a Firebase ID token and return the user (the client keeps using Firebase tokens)."""
+    from app.auth.firebase import verify_id_token
+
+    user = user_for_firebase_claims(verify_id_token(id_token))
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return {"access_token": id_token, "refresh_token": None, "expires_in": None, "token_type": "Bearer", "user": user}

@@ -1,0 +1,19 @@
+"""The one place every domain's blueprint is registered (after ``api.init_app``)."""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask, api) -> None:
+    from app.auth.routes import blp as auth_blp
+    from app.ops.routes import ops_blp
+
+    from app.ops.docs import docs_blp
+
+    api.register_blueprint(ops_blp)  # /health, /metrics at the root, outside the envelope
+    api.register_blueprint(auth_blp, url_prefix="/api/v1/auth")
+    app.register_blueprint(docs_blp)  # Swagger UI from local files
+
+
+def register_socket_events() -> None:
+    """Import each domain's events module so its handlers bind to the socketio instance."""

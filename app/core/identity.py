@@ -1,0 +1,155 @@
+"""Who is calling: users by bearer token, services by ``x-internal-key``; role decorators.
+
+Token verification belongs to the auth domain, which registers a resolver at start-up
+(``register_token_resolver``); core only knows the ``Identity`` it returns. Keeping the
+dependency this way round lets every domain import these decorators without importing auth.
+"""
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Callable
+
+from flask import current_app, g, request
+from flask_smorest import Blueprint
+
+from app.errors import AuthenticationError, AuthorizationError
+
+ROLE_USER, ROLE_ADMIN, ROLE_SERVICE = "user", "admin", "service"
+TIERS = ("free", "premium", "family")
+TIER_RANK = {tier: rank for rank, tier in enumerate(TIERS)}
+
+BEARER_SECURITY = [{"bearerAuth": []}]
+ANY_SECURITY = [{"bearerAuth": []}, {"internalKey": []}]
+SERVICE_SECURITY = [{"internalKey": []}]
+
+_doc = Blueprint("_identity_doc", __name__)  # only used for its documentation decorators
+
+
+@dataclass(frozen=True)
+class Identity:
+    role: str
+    user_id: int | None = None
+    uid: str | None = None
+    email: str | None = None
+    display_name: str | None = None
+    tier: str = "free"
+    claims: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ROLE_ADMIN
+
+    @property
+    def is_service(self) -> bool:
+        return self.role == ROLE_SERVICE
+
+    @property
+    def is_user(self) -> bool:
+        return self.user_id is not None
+
+
+SERVICE_IDENTITY = Identity(role=ROLE_SERVICE, uid="service", display_name="service")
+
+TokenResolver = Callable[[str], Identity]
+
+
+def register_token_resolver(app, resolver: TokenResolver) -> None:
+    app.extensions["marquee.token_resolver"] = resolver
+
+
+def resolve_token(token: str) -> Identity:
+    """Verify a bearer token (HTTP or Socket.IO) and return its identity, or raise AuthenticationError."""
+    resolver = current_app.extensions.get("marquee.token_resolver")
+    if resolver is None:
+        raise AuthenticationError("No authentication provider is configured")
+    if not token or not isinstance(token, str) or len(token) > 8192:
+        raise AuthenticationError("A valid token is required")
+    return resolver(token)
+
+
+def internal_key_matches(candidate: str | None) -> bool:
+    expected = current_app.config.get("INTERNAL_API_KEY") or ""
+    if not candidate or not expected:
+        return False
+    return hmac.compare_digest(candidate.encode(), expected.encode())
+
+
+def _load_identity() -> Identity | None:
+    internal_key = request.headers.get("x-internal-key")
+    if internal_key is not None:
+        if internal_key_matches(internal_key):
+            return SERVICE_IDENTITY
+        raise AuthenticationError("The internal key is not valid")
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("The Authorization header must be 'Bearer <token>'")
+    return resolve_token(token.strip())
+
+
+def current_identity(required: bool = False) -> Identity | None:
+    """The caller's identity for this request (resolved once), or None when anonymous."""
+    if "identity" not in g:
+        g.identity = None  # a failed resolution must not be retried within the request
+        g.identity = _load_identity()
+    if required and g.identity is None:
+        raise AuthenticationError("Authentication is required")
+    return g.identity
+
+
+def _documented(func, security, forbidden: bool):
+    func = _doc.doc(security=security)(func)
+    func = _doc.alt_response(401, response="UNAUTHORIZED", description="Missing or invalid credentials")(func)
+    if forbidden:
+        func = _doc.alt_response(403, response="FORBIDDEN", description="The caller lacks the required role")(func)
+    return func
+
+
+def auth_required(func=None, *, allow_service: bool = True):
+    """The caller must be signed in (or, unless ``allow_service=False``, a service)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            identity = current_identity(required=True)
+            if identity.is_service and not allow_service:
+                raise AuthorizationError("This endpoint needs a user, not a service key")
+            return view(*args, **kwargs)
+
+        return _documented(wrapper, ANY_SECURITY if allow_service else BEARER_SECURITY, not allow_service)
+
+    return decorator(func) if func is not None else decorator
+
+
+def roles_required(*roles: str):
+    """The caller's role must be one of ``roles`` (e.g. ``"admin", "service"``)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            identity = current_identity(required=True)
+            if identity.role not in roles:
+                raise AuthorizationError(f"This action needs the role {' or '.join(roles)}")
+            return view(*args, **kwargs)
+
+        security = ANY_SECURITY if ROLE_SERVICE in roles else BEARER_SECURITY
+        if roles == (ROLE_SERVICE,):
+            security = SERVICE_SECURITY
+        return _documented(wrapper, security, True)
+
+    return decorator
+
+
+def optional_auth(view):
+    """Resolve the identity when credentials are present (bad credentials still fail)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        current_identity()
+        return view(*args, **kwargs)
+
+    return _doc.doc(security=[{}, *ANY_SECURITY])(wrapper)

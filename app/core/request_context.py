@@ -1,0 +1,75 @@
+"""Per-request plumbing: request ids, one log line per request, security headers, 415 checks."""
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, g, request
+
+from app.errors import AppError
+
+log = logging.getLogger("marquee.request")
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+class UnsupportedMediaTypeError(AppError):
+    code, status, message = "UNSUPPORTED_MEDIA_TYPE", 415, "The request body must be JSON (Content-Type: application/json)"
+
+
+def _assign_request_id() -> None:
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.request_started = time.perf_counter()
+
+
+def _require_json_bodies() -> None:
+    """A body sent to the JSON API must say it is JSON; anything else is a 415, not a guess."""
+    if request.method not in _BODY_METHODS or not request.path.startswith("/api/"):
+        return
+    if request.content_length in (None, 0) and not request.headers.get("Transfer-Encoding"):
+        return
+    if request.mimetype in ("application/json", "multipart/form-data", "application/octet-stream") \
+            or request.mimetype.endswith("+json"):
+        return
+    raise UnsupportedMediaTypeError(details={"contentType": request.mimetype or None})
+
+
+def _finish(response):
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    headers = response.headers
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    from flask import current_app
+
+    headers.setdefault("Content-Security-Policy", f"frame-ancestors {current_app.config['FRAME_ANCESTORS']}")
+    if current_app.config.get("HSTS_ENABLED"):
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    _log_request(response)
+    return response
+
+
+def _log_request(response) -> None:
+    started = g.get("request_started")
+    latency_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
+    identity = g.get("identity")
+    log.info(
+        "%s %s %s %.2fms", request.method, request.path, response.status_code, latency_ms or 0,
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "latency_ms": latency_ms,
+            "user_id": getattr(identity, "user_id", None) or getattr(identity, "role", None) if identity else None,
+            "remote_addr": request.remote_addr,
+        },
+    )
+
+
+def init_request_context(app: Flask) -> None:
+    app.before_request(_assign_request_id)
+    app.before_request(_require_json_bodies)
+    app.after_request(_finish)

@@ -1,0 +1,56 @@
+"""Extensions created without an app and bound in ``create_app`` (the microblog pattern)."""
+from __future__ import annotations
+
+import redis as redis_lib
+from flask import Flask
+from flask_compress import Compress
+from flask_cors import CORS
+from flask_limiter import Limiter
+from flask_migrate import Migrate
+from flask_socketio import SocketIO
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import DeclarativeBase
+
+from app.core.api import MarqueeApi
+from app.core.ratelimit import limiter_key, limiter_exempt
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class RedisClient:
+    """The one Redis connection pool of a process, bound to the app's REDIS_URL.
+
+    Attribute access is delegated to ``redis.Redis``, so ``redis.get(...)`` works anywhere.
+    """
+
+    def __init__(self) -> None:
+        self._client: redis_lib.Redis | None = None
+        self.url: str | None = None
+
+    def init_app(self, app: Flask) -> None:
+        self.url = app.config["REDIS_URL"]
+        self._client = redis_lib.Redis.from_url(
+            self.url, decode_responses=True, socket_timeout=5, socket_connect_timeout=2, health_check_interval=30
+        )
+        app.extensions["redis"] = self
+
+    @property
+    def client(self) -> redis_lib.Redis:
+        if self._client is None:
+            raise RuntimeError("Redis is not initialised: call create_app() first")
+        return self._client
+
+    def __getattr__(self, name):
+        return getattr(self.client, name)
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+api = MarqueeApi()
+socketio = SocketIO()
+limiter = Limiter(key_func=limiter_key, default_limits_exempt_when=limiter_exempt)
+cors = CORS()
+compress = Compress()
+redis = RedisClient()

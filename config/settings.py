@@ -1,0 +1,207 @@
+"""Development, Testing and Production settings, every value from the environment.
+
+Each class reads the environment when it is instantiated (not at import), so a test or a
+process can set variables before building the app. ``.env.example`` documents every name.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+
+from config.env import env_bool, env_float, env_int, env_list, env_str
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-secret-key-change-me"
+DEV_INTERNAL_API_KEY = "dev-internal-key-change-me"
+DEV_ADMIN_EMAIL = "admin@marquee.local"
+DEV_ADMIN_PASSWORD = "marquee-admin"
+
+
+class ConfigurationError(RuntimeError):
+    """Raised at start-up when a setting is missing or unsafe for the environment."""
+
+
+class BaseConfig:
+    ENV_NAME = "base"
+    DEBUG = False
+    TESTING = False
+
+    def __init__(self) -> None:
+        # Core
+        self.SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
+        self.INTERNAL_API_KEY = env_str("INTERNAL_API_KEY", DEV_INTERNAL_API_KEY)
+        self.APP_VERSION = env_str("APP_VERSION", "0.1.0")
+        self.LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+        self.LOG_JSON = env_bool("LOG_JSON", self.ENV_NAME == "production")
+        self.PORT = env_int("PORT", 5000)
+        self.PUBLIC_URL = env_str("PUBLIC_URL", f"http://127.0.0.1:{self.PORT}")
+
+        # Database
+        default_db = f"sqlite:///{ROOT / 'instance' / 'marquee.db'}"
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env_str("DATABASE_URL", default_db))
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
+        self.SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+        # Redis: one URL for broker, results, Socket.IO queue, caches and limits
+        self.REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+        self.REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "marquee")
+
+        # HTTP
+        self.CORS_ORIGINS = env_list("CORS_ORIGIN", ["http://localhost:3000", "http://127.0.0.1:3000"])
+        self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 10 * 1024 * 1024)
+        self.TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+        self.COMPRESS_MIN_SIZE = env_int("COMPRESS_MIN_SIZE", 1024)
+        self.COMPRESS_MIMETYPES = ["application/json", "text/html", "text/plain", "application/javascript", "text/css"]
+        self.COMPRESS_ALGORITHM = ["br", "gzip", "deflate"]
+        self.FRAME_ANCESTORS = env_str("FRAME_ANCESTORS", "'self'")
+        self.HSTS_ENABLED = env_bool("HSTS_ENABLED", self.ENV_NAME == "production")
+
+        # Identity
+        self.AUTH_PROVIDER = env_str("AUTH_PROVIDER", "local")
+        if self.AUTH_PROVIDER not in ("local", "firebase"):
+            raise ConfigurationError("AUTH_PROVIDER must be 'local' or 'firebase'")
+        self.ACCESS_TOKEN_TTL = env_int("ACCESS_TOKEN_TTL", 15 * 60)
+        self.REFRESH_TOKEN_TTL = env_int("REFRESH_TOKEN_TTL", 30 * 24 * 3600)
+        self.PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)
+        self.FIREBASE_PROJECT_ID = env_str("FIREBASE_PROJECT_ID", "marquee-dev")
+        self.FIREBASE_CREDENTIALS = env_str("FIREBASE_CREDENTIALS")  # path to a service-account JSON
+        self.FIREBASE_CHECK_REVOKED = env_bool("FIREBASE_CHECK_REVOKED", False)
+        self.FIREBASE_TIMEOUT = env_float("FIREBASE_TIMEOUT", 3.0)
+        self.ADMIN_EMAIL = env_str("ADMIN_EMAIL")
+        self.ADMIN_PASSWORD = env_str("ADMIN_PASSWORD")
+
+        # Rate limits
+        self.RATELIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
+        self.RATELIMIT_DEFAULT = env_str("RATE_LIMIT_DEFAULT", "100 per minute")
+        self.RATELIMIT_AUTH = env_str("RATE_LIMIT_AUTH", "5 per 15 minutes")
+        self.RATELIMIT_STORAGE_URI = env_str("RATE_LIMIT_STORAGE_URL", self.REDIS_URL)
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.RATELIMIT_KEY_PREFIX = f"{self.REDIS_KEY_PREFIX}:rl"
+
+        # Celery
+        self.CELERY = celery_settings(self.REDIS_URL)
+
+        # Health
+        self.HEALTH_CHECK_TIMEOUT = env_float("HEALTH_CHECK_TIMEOUT", 1.0)
+        self.STORAGE_DIR = env_str("STORAGE_DIR", str(ROOT / "storage"))
+
+        # OpenAPI / Swagger UI (served from local files, see app/ops/docs.py)
+        self.API_TITLE = "Marquee API"
+        self.API_VERSION = "v1"
+        self.OPENAPI_VERSION = "3.0.3"
+        self.OPENAPI_URL_PREFIX = "/"
+        self.OPENAPI_JSON_PATH = "openapi.json"
+        self.API_SPEC_OPTIONS = {
+            "info": {"description": "Marquee: providers, proxies, watch together, OTT platform and torrent streaming."},
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                    "internalKey": {"type": "apiKey", "in": "header", "name": "x-internal-key"},
+                }
+            },
+        }
+
+        # Socket.IO
+        self.SOCKETIO_MESSAGE_QUEUE = env_str("SOCKETIO_MESSAGE_QUEUE", self.REDIS_URL)
+
+    def validate(self) -> None:
+        """Refuse settings that are unsafe for this environment."""
+
+
+class DevelopmentConfig(BaseConfig):
+    ENV_NAME = "development"
+    DEBUG = False  # the reloader fights the Procfile runner; set FLASK_DEBUG for a shell session
+
+
+class TestingConfig(BaseConfig):
+    ENV_NAME = "testing"
+    TESTING = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(env_str("TEST_DATABASE_URL", "sqlite://"))
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.SQLALCHEMY_DATABASE_URI)
+        redis_url = env_str("TEST_REDIS_URL", self.REDIS_URL)
+        self.REDIS_URL = redis_url
+        self.RATELIMIT_STORAGE_URI = redis_url
+        self.SOCKETIO_MESSAGE_QUEUE = redis_url
+        self.CELERY = celery_settings(redis_url)
+        self.PASSWORD_HASH_FAST = True
+
+
+class ProductionConfig(BaseConfig):
+    ENV_NAME = "production"
+
+    def validate(self) -> None:
+        problems = []
+        if not self.SECRET_KEY or self.SECRET_KEY == DEV_SECRET_KEY or len(self.SECRET_KEY) < 32:
+            problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
+        if not self.INTERNAL_API_KEY or self.INTERNAL_API_KEY == DEV_INTERNAL_API_KEY or len(self.INTERNAL_API_KEY) < 24:
+            problems.append("INTERNAL_API_KEY must be set to a random value of at least 24 characters")
+        if self.ADMIN_PASSWORD == DEV_ADMIN_PASSWORD:
+            problems.append("ADMIN_PASSWORD must not be the development default")
+        if problems:
+            raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def get_config(name: str | None = None) -> BaseConfig:
+    name = name or os.environ.get("APP_ENV") or os.environ.get("FLASK_CONFIG") or "development"
+    try:
+        config = CONFIGS[name]()
+    except KeyError as exc:
+        raise ConfigurationError(f"Unknown configuration {name!r}; use one of {sorted(CONFIGS)}") from exc
+    config.validate()
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    # Heroku and Railway hand out postgres:// URLs; SQLAlchemy wants a driver name.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"check_same_thread": False, "timeout": 30}}
+    return {"pool_pre_ping": True, "pool_size": env_int("DB_POOL_SIZE", 10), "max_overflow": env_int("DB_MAX_OVERFLOW", 20)}
+
+
+def celery_settings(redis_url: str) -> dict:
+    """Celery settings (lower-case names, Celery 5 style). Domains add beat entries here."""
+    return {
+        "broker_url": env_str("CELERY_BROKER_URL", redis_url),
+        "result_backend": env_str("CELERY_RESULT_BACKEND", redis_url),
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_ignore_result": True,
+        "result_expires": 3600,
+        "task_time_limit": env_int("CELERY_TASK_TIME_LIMIT", 600),
+        "task_soft_time_limit": env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540),
+        "task_default_queue": "default",
+        "task_queues_names": ["default", "probes", "media", "recs", "torrents"],
+        "broker_connection_retry_on_startup": True,
+        "broker_transport_options": {"visibility_timeout": 3600},
+        "worker_send_task_events": True,
+        "task_send_sent_event": True,
+        "beat_schedule": {
+            "ops-heartbeat": {"task": "workers.ops.record_heartbeat", "schedule": timedelta(seconds=60)},
+        },
+        "include": ["workers.ops"],
+        "task_routes": {},
+    }

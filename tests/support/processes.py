@@ -1,0 +1,98 @@
+"""Real server and worker subprocesses for tests, started on free ports and stopped cleanly."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from config.redis_server import free_port
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+BIN = Path(sys.executable).parent
+
+
+class _Process:
+    def __init__(self, env: dict, extra_env: dict | None = None) -> None:
+        self.env = {**os.environ, **env, **(extra_env or {})}
+        self.process: subprocess.Popen | None = None
+        self.log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"marquee-{type(self).__name__}-{os.getpid()}-{id(self)}.log"
+
+    def _spawn(self, args: list[str]) -> None:
+        self._log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(args, cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+
+    def output(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-4000:]
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 20) -> int | None:
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self._log.close()
+        return self.process.returncode
+
+
+class ServerProcess(_Process):
+    """gunicorn + gevent WebSocket worker serving wsgi:app on a free port."""
+
+    def __init__(self, env: dict, extra_env: dict | None = None, port: int | None = None) -> None:
+        self.port = port or free_port()
+        super().__init__(env, {"PORT": str(self.port), **(extra_env or {})})
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30) -> None:
+        self._spawn([str(BIN / "gunicorn"), "-c", "config/gunicorn.py", "--bind", f"127.0.0.1:{self.port}", "wsgi:app"])
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"web process exited:\n{self.output()}")
+            try:
+                if requests.get(f"{self.url}/health/redis", timeout=1).status_code in (200, 503):
+                    return
+            except requests.RequestException:
+                time.sleep(0.1)
+        raise RuntimeError(f"web process did not answer within {timeout}s:\n{self.output()}")
+
+
+class WorkerProcess(_Process):
+    """A Celery worker on every queue (threads pool, so it starts fast and shares nothing odd)."""
+
+    QUEUES = "default,probes,media,recs,torrents"
+
+    def __init__(self, env: dict, extra_env: dict | None = None, queues: str | None = None,
+                 concurrency: int = 4) -> None:
+        super().__init__(env, extra_env)
+        self.queues = queues or self.QUEUES
+        self.concurrency = concurrency
+        self.hostname = f"test-{os.getpid()}-{id(self)}@localhost"
+
+    def start(self, celery_app, timeout: float = 30) -> None:
+        self._spawn([str(BIN / "celery"), "-A", "celery_app", "worker", "-Q", self.queues, "--pool=threads",
+                     f"--concurrency={self.concurrency}", "--loglevel=INFO", "-n", self.hostname, "--without-gossip",
+                     "--without-mingle"])
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"worker exited:\n{self.output()}")
+            replies = celery_app.control.ping(destination=[self.hostname], timeout=0.5)
+            if replies:
+                return
+        raise RuntimeError(f"worker did not answer a ping within {timeout}s:\n{self.output()}")

@@ -1,0 +1,13 @@
+"""Ops tasks: a beat-driven heartbeat so /health and the dashboard can tell beat is alive."""
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="workers.ops.record_heartbeat", ignore_result=True, time_limit=30)
+def record_heartbeat() -> None:
+    from app.core.keys import key
+    from app.core.timeutil import now_ms
+    from app.extensions import redis
+
+    redis.set(key("ops", "beat", "last"), now_ms(), ex=600)
