@@ -1,0 +1,1 @@
+"""Streaming providers: embed URLs and iframes, health, caching."""
