@@ -12,6 +12,10 @@ def register_blueprints(app: Flask, api) -> None:
 
     api.register_blueprint(ops_blp)  # /health, /metrics at the root, outside the envelope
     api.register_blueprint(auth_blp, url_prefix="/api/v1/auth")
+
+    from app.catalog.routes import blp as catalog_blp
+
+    api.register_blueprint(catalog_blp, url_prefix="/api/v1/content")
     app.register_blueprint(docs_blp)  # Swagger UI from local files
 
 

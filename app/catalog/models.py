@@ -71,7 +71,7 @@ class Content(db.Model):
     genres: Mapped[list[Genre]] = relationship(secondary=content_genres, order_by=Genre.name, lazy="selectin")
     credits: Mapped[list["Credit"]] = relationship(
         back_populates="content", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="Credit.position", lazy="selectin",
+        order_by="Credit.position",
     )
     seasons: Mapped[list["Season"]] = relationship(
         back_populates="content", cascade="all, delete-orphan", passive_deletes=True, order_by="Season.number",
