@@ -16,6 +16,13 @@ def register_blueprints(app: Flask, api) -> None:
     from app.catalog.routes import blp as catalog_blp
 
     api.register_blueprint(catalog_blp, url_prefix="/api/v1/content")
+
+    from app.playback.routes import admin_blp as admin_stats_blp, blp as playback_blp
+    from app.users.routes import blp as users_blp
+
+    api.register_blueprint(users_blp, url_prefix="/api/v1/users")
+    api.register_blueprint(playback_blp, url_prefix="/api/v1/streaming")
+    api.register_blueprint(admin_stats_blp, url_prefix="/api/v1/admin")
     app.register_blueprint(docs_blp)  # Swagger UI from local files
 
 

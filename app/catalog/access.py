@@ -33,6 +33,14 @@ def viewer_for(identity: Identity | None) -> Viewer:
                   max_level=limit_level(profile["preferences"]))
 
 
+def viewer_for_user(user_id: int) -> Viewer:
+    """The viewer an admin acts for when reading another user's lists (their limits apply)."""
+    from app.auth import service as auth_service
+
+    profile = auth_service.viewer_profile(user_id)
+    return Viewer(user_id=user_id, is_staff=False, tier=profile["tier"], max_level=limit_level(profile["preferences"]))
+
+
 def ensure_visible(content, viewer: Viewer) -> None:
     if viewer.is_staff:
         return

@@ -144,10 +144,19 @@ class SourceSchema(CamelSchema):
     iframe = ma.fields.String(required=True)
 
 
+class HomeCardSchema(ContentCardSchema):
+    """A card; in "Continue watching" it also says where to resume."""
+
+    episode = ma.fields.Nested(EpisodeSchema, allow_none=True)
+    resume_position = ma.fields.Float()
+    progress_percent = ma.fields.Float()
+    entry_kind = ma.fields.String(metadata={"enum": ["resume", "next-up"]})
+
+
 class HomeRowSchema(CamelSchema):
     id = ma.fields.String(required=True)
     title = ma.fields.String(required=True)
-    items = ma.fields.List(ma.fields.Dict(), required=True, metadata={"description": "Content cards"})
+    items = ma.fields.List(ma.fields.Nested(HomeCardSchema), required=True)
 
 
 class HomeSchema(CamelSchema):

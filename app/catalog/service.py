@@ -11,7 +11,8 @@ from flask import current_app
 from sqlalchemy import update
 
 from app.catalog import keys
-from app.catalog.access import ANONYMOUS, Viewer, ensure_playable, ensure_visible, viewer_for  # noqa: F401
+from app.catalog.access import (ANONYMOUS, Viewer, ensure_playable, ensure_visible, viewer_for,  # noqa: F401
+                                viewer_for_user)
 from app.catalog.admin import (create_content, create_episode, create_season, delete_content,  # noqa: F401
                                delete_episode, delete_season, update_content, update_episode, update_season)
 from app.catalog.browse import (card, cards_by_id, episodes_by_id, get_content, home, list_content,  # noqa: F401
@@ -108,3 +109,10 @@ def content_counts() -> dict:
         by_kind[kind] = by_kind.get(kind, 0) + count
         by_status[status] = by_status.get(status, 0) + count
     return {"total": sum(by_kind.values()), "byKind": by_kind, "byStatus": by_status}
+
+
+def top_content(limit: int) -> list[dict]:
+    from sqlalchemy import select
+
+    return [card(c) for c in db.session.scalars(
+        select(Content).order_by(Content.view_count.desc(), Content.id).limit(limit))]
