@@ -12,7 +12,7 @@ from app.catalog.access import Viewer, ensure_visible
 from app.catalog.models import Content, Episode, Genre, Season, content_genres
 from app.catalog.schemas import MAX_DB_INT
 from app.core.pagination import paginate
-from app.core.timeutil import utcnow
+from app.core.timeutil import as_utc, utcnow
 from app.errors import NotFoundError, ValidationError
 from app.extensions import db, redis
 
@@ -104,7 +104,7 @@ def detail(content: Content) -> dict:
     data.update({
         "synopsis": content.synopsis, "tmdb_id": content.tmdb_id, "imdb_id": content.imdb_id,
         "cast": [{"name": c.name, "role": c.role, "character": c.character} for c in content.credits],
-        "created_at": content.created_at, "updated_at": content.updated_at,
+        "created_at": as_utc(content.created_at), "updated_at": as_utc(content.updated_at),
     })
     if content.kind == "series":
         data["seasons"] = [season_dict(season) for season in content.seasons]

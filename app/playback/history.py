@@ -7,6 +7,7 @@ from sqlalchemy import delete, select
 from app.catalog import service as catalog
 from app.catalog.access import Viewer
 from app.core.pagination import paginate
+from app.core.timeutil import as_utc
 from app.errors import NotFoundError
 from app.extensions import db
 from app.playback.models import WatchHistory
@@ -20,7 +21,7 @@ def _entries(rows: list[WatchHistory], viewer: Viewer | None = None) -> list[dic
         "id": row.id, "content_id": row.content_id, "episode_id": row.episode_id,
         "content": cards.get(row.content_id), "episode": episodes.get(row.episode_id) if row.episode_id else None,
         "position": row.position, "duration": row.duration, "percent": percent(row.position, row.duration)
-        if not row.completed else 100.0, "completed": row.completed, "last_watched_at": row.last_watched_at,
+        if not row.completed else 100.0, "completed": row.completed, "last_watched_at": as_utc(row.last_watched_at),
     } for row in rows]
 
 

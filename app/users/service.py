@@ -10,6 +10,7 @@ from app.catalog.access import Viewer
 from app.core.identity import Identity
 from app.core.pagination import paginate
 from app.core.schemas import camelize
+from app.core.timeutil import as_utc
 from app.errors import AuthorizationError, NotFoundError
 from app.extensions import db
 from app.users.models import Favorite
@@ -32,7 +33,7 @@ def resolve_user_id(identity: Identity, ref: str) -> int:
 def _profile(user) -> dict:
     return {"id": user.id, "email": user.email, "display_name": user.display_name, "avatar_url": user.avatar_url,
             "role": user.role, "subscription_tier": user.subscription_tier, "preferences": user.preferences or {},
-            "created_at": user.created_at}
+            "created_at": as_utc(user.created_at)}
 
 
 def get_profile(user_id: int) -> dict:
@@ -53,7 +54,7 @@ def list_favorites(user_id: int, viewer: Viewer, page: int, per_page: int) -> tu
                                                                          Favorite.content_id.desc())
     rows, meta = paginate(db.session, stmt, page, per_page)
     cards = catalog.cards_by_id([row.content_id for row in rows], viewer)
-    return [{"content_id": row.content_id, "created_at": row.created_at, "content": cards.get(row.content_id)}
+    return [{"content_id": row.content_id, "created_at": as_utc(row.created_at), "content": cards.get(row.content_id)}
             for row in rows], meta
 
 
@@ -65,7 +66,7 @@ def add_favorite(user_id: int, viewer: Viewer, content_id: int) -> dict:
     db.session.execute(insert(Favorite).values(user_id=user_id, content_id=content.id).on_conflict_do_nothing())
     db.session.commit()
     row = db.session.get(Favorite, (user_id, content.id))
-    return {"content_id": row.content_id, "created_at": row.created_at, "content": catalog.card(content)}
+    return {"content_id": row.content_id, "created_at": as_utc(row.created_at), "content": catalog.card(content)}
 
 
 def remove_favorite(user_id: int, content_id: int) -> bool:
