@@ -108,6 +108,7 @@ class BaseConfig:
         self.HOME_ROW_SIZE = env_int("HOME_ROW_SIZE", 12)
         self.HOME_GENRE_ROWS = env_int("HOME_GENRE_ROWS", 6)
         self.TRENDING_DAYS = env_int("TRENDING_DAYS", 7)
+        self.CATALOG_COUNT_CACHE_TTL = env_int("CATALOG_COUNT_CACHE_TTL", 300)
         self.PLAYBACK_FLUSH_INTERVAL = env_float("PLAYBACK_FLUSH_INTERVAL", 10.0)
         self.PLAYBACK_FLUSH_BATCH = env_int("PLAYBACK_FLUSH_BATCH", 500)
         self.PLAYBACK_IDLE_TIMEOUT = env_int("PLAYBACK_IDLE_TIMEOUT", 300)

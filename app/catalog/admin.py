@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import delete, select
 
 from app.catalog import keys
-from app.catalog.browse import detail, episode_dict, load_content, season_dict
+from app.catalog.browse import bump_version, detail, episode_dict, load_content, season_dict
 from app.catalog.maturity import level_of
 from app.catalog.models import Content, Credit, Episode, Genre, Season
 from app.catalog.schemas import MAX_DB_INT
@@ -113,6 +113,7 @@ def create_content(data: dict) -> dict:
     _add_seasons(content, seasons)
     _assign_episode_content(content)
     db.session.commit()
+    bump_version()
     return detail(content)
 
 
@@ -126,6 +127,7 @@ def update_content(content_id: int, data: dict) -> dict:
         raise ValidationError("A series with seasons cannot become a movie", field="kind")
     _apply(content, data)
     db.session.commit()
+    bump_version()
     return detail(content)
 
 
@@ -134,6 +136,7 @@ def delete_content(content_id: int) -> None:
     content = load_content(content_id)
     db.session.execute(delete(Content).where(Content.id == content.id))
     db.session.commit()
+    bump_version()
     for day_key in redis.scan_iter(match=keys.trending_day("*"), count=100):
         redis.zrem(day_key, content_id)
 

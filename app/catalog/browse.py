@@ -1,6 +1,7 @@
 """Browsing the catalog: filtered lists, details, cards for other domains, the home page."""
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from flask import current_app
@@ -11,7 +12,7 @@ from app.catalog import keys
 from app.catalog.access import Viewer, ensure_visible
 from app.catalog.models import Content, Episode, Genre, Season, content_genres
 from app.catalog.schemas import MAX_DB_INT
-from app.core.pagination import paginate
+from app.core.pagination import page_meta
 from app.core.timeutil import as_utc, utcnow
 from app.errors import NotFoundError, ValidationError
 from app.extensions import db, redis
@@ -42,14 +43,20 @@ def visible_to(stmt: Select, viewer: Viewer, status: str | None = None) -> Selec
     return stmt.where(Content.status == "published", Content.maturity_level <= viewer.max_level)
 
 
-def apply_filters(stmt: Select, args: dict, viewer: Viewer) -> Select:
+def apply_filters(stmt: Select, args: dict, viewer: Viewer, for_count: bool = False) -> Select:
     stmt = visible_to(stmt, viewer, args.get("status"))
     if args.get("type"):
         stmt = stmt.where(Content.kind == args["type"])
     genre_ids = _genre_ids(args.get("genre") or [])
     if genre_ids:
-        stmt = stmt.where(Content.id.in_(
-            select(content_genres.c.content_id).where(content_genres.c.genre_id.in_(genre_ids))))
+        # A page walks the sort index and probes each title's genres (EXISTS); a count is
+        # cheaper driven from the genre side (IN). Planners do not always find either alone.
+        if for_count:
+            stmt = stmt.where(Content.id.in_(
+                select(content_genres.c.content_id).where(content_genres.c.genre_id.in_(genre_ids))))
+        else:
+            stmt = stmt.where(select(content_genres.c.content_id).where(
+                content_genres.c.content_id == Content.id, content_genres.c.genre_id.in_(genre_ids)).exists())
     if args.get("year_from") is not None:
         stmt = stmt.where(Content.release_year >= args["year_from"])
     if args.get("year_to") is not None:
@@ -63,11 +70,35 @@ def apply_filters(stmt: Select, args: dict, viewer: Viewer) -> Select:
     return stmt
 
 
+def bump_version() -> None:
+    redis.incr(keys.version())
+
+
+def cached_total(count_stmt: Select, args: dict, viewer: Viewer) -> int:
+    """``meta.total`` for a filter combination, cached per catalog version: counting tens of
+    thousands of matching rows costs more than the page itself, and it only changes when an
+    admin writes (which bumps the version)."""
+    parts = sorted((k, repr(v)) for k, v in args.items() if k not in ("page", "per_page", "sort"))
+    digest = hashlib.sha1(repr((parts, viewer.is_staff, viewer.max_level)).encode()).hexdigest()
+    cache_key = keys.count(redis.get(keys.version()) or "0", digest)
+    cached = redis.get(cache_key)
+    if cached is not None:
+        return int(cached)
+    total = db.session.scalar(select(func.count()).select_from(count_stmt.order_by(None).subquery()))
+    redis.set(cache_key, total, ex=current_app.config["CATALOG_COUNT_CACHE_TTL"])
+    return total
+
+
+def page_of(stmt: Select, count_stmt: Select, args: dict, viewer: Viewer) -> tuple[list[dict], dict]:
+    total = cached_total(count_stmt, args, viewer)
+    rows = db.session.scalars(stmt.limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"]))
+    return [card(item) for item in rows], page_meta(args["page"], args["per_page"], total)
+
+
 def list_content(args: dict, viewer: Viewer) -> tuple[list[dict], dict]:
     """A page of content cards matching the filters, in the requested order."""
     stmt = apply_filters(select(Content), args, viewer).order_by(*_SORTS[args.get("sort", "newest")]())
-    items, meta = paginate(db.session, stmt, args["page"], args["per_page"])
-    return [card(item) for item in items], meta
+    return page_of(stmt, apply_filters(select(Content.id), args, viewer, for_count=True), args, viewer)
 
 
 def card(content: Content) -> dict:

@@ -5,9 +5,9 @@ from sqlalchemy import case, column, func, literal_column, select, table, text
 
 from app.catalog import ranking
 from app.catalog.access import Viewer
-from app.catalog.browse import apply_filters, card
+from app.catalog.browse import apply_filters, page_of
 from app.catalog.models import Content
-from app.core.pagination import page_meta, paginate
+from app.core.pagination import page_meta
 from app.extensions import db
 
 _fts = table("content_fts", column("rowid"))
@@ -65,10 +65,7 @@ def search_content(args: dict, viewer: Viewer) -> tuple[list[dict], dict]:
     words = ranking.tokens(query)
     if not words:
         return [], page_meta(args["page"], args["per_page"], 0)
-    if db.engine.dialect.name == "postgresql":
-        stmt = _postgres_statement(query, words)
-    else:
-        stmt = _sqlite_statement(query, words)
-    stmt = apply_filters(stmt, args, viewer)
-    items, meta = paginate(db.session, stmt, args["page"], args["per_page"])
-    return [card(item) for item in items], meta
+    build = _postgres_statement if db.engine.dialect.name == "postgresql" else _sqlite_statement
+    stmt = build(query, words)
+    count_stmt = apply_filters(stmt.with_only_columns(Content.id), args, viewer, for_count=True)
+    return page_of(apply_filters(stmt, args, viewer), count_stmt, {**args, "q": " ".join(words)}, viewer)
