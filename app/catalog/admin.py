@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from app.catalog import keys
 from app.catalog.browse import bump_version, detail, episode_dict, load_content, season_dict
 from app.catalog.maturity import level_of
-from app.catalog.models import Content, Credit, Episode, Genre, Season
+from app.catalog.models import GENRE_SEPARATOR, Content, Credit, Episode, Genre, Season
 from app.catalog.schemas import MAX_DB_INT
 from app.errors import ConflictError, NotFoundError, ValidationError
 from app.extensions import db, redis
@@ -59,8 +59,8 @@ def _apply(content: Content, data: dict) -> None:
     if "maturity_rating" in data:
         content.maturity_level = level_of(data["maturity_rating"])
     if "genres" in data:
-        content.genres = _genres(data["genres"])
-        content.search_genres = " ".join(g.name for g in content.genres)
+        content.genres = sorted(_genres(data["genres"]), key=lambda genre: genre.name)
+        content.search_genres = GENRE_SEPARATOR.join(genre.name for genre in content.genres)
     if "cast" in data:
         content.credits = [Credit(name=c["name"], role=c["role"], character=c.get("character"), position=i)
                            for i, c in enumerate(data["cast"])]

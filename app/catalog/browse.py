@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import timedelta
 
 from flask import current_app
@@ -10,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.catalog import keys
 from app.catalog.access import Viewer, ensure_visible
-from app.catalog.models import Content, Episode, Genre, Season, content_genres
+from app.catalog.models import GENRE_SEPARATOR, Content, Episode, Genre, Season, content_genres
 from app.catalog.schemas import MAX_DB_INT
 from app.core.pagination import page_meta
 from app.core.timeutil import as_utc, utcnow
@@ -25,15 +26,26 @@ _SORTS = {
 }
 
 
-def _genre_ids(slugs: list[str]) -> list[int]:
+_genre_id_by_slug: dict[tuple[str, str], dict[str, int]] = {}
+
+
+def genre_ids(slugs: list[str]) -> list[int]:
+    """Ids of the genre slugs given (repeated or comma-separated); an unknown one is refused."""
     wanted = {part.strip().lower() for value in slugs for part in value.split(",") if part.strip()}
     if not wanted:
         return []
-    found = dict(db.session.execute(select(Genre.slug, Genre.id).where(Genre.slug.in_(wanted))).all())
-    unknown = sorted(wanted - set(found))
+    # Per catalog version: genres only appear through admin writes, which change the version.
+    cache_key = (str(db.engine.url), catalog_version())
+    if cache_key not in _genre_id_by_slug:
+        _genre_id_by_slug.clear()
+    known = _genre_id_by_slug.setdefault(cache_key, {})
+    missing = wanted - set(known)
+    if missing:
+        known.update(db.session.execute(select(Genre.slug, Genre.id).where(Genre.slug.in_(missing))).all())
+    unknown = sorted(wanted - set(known))
     if unknown:
         raise ValidationError(f"Unknown genre: {', '.join(unknown)}", field="genre")
-    return list(found.values())
+    return sorted(known[slug] for slug in wanted)
 
 
 def visible_to(stmt: Select, viewer: Viewer, status: str | None = None) -> Select:
@@ -47,16 +59,16 @@ def apply_filters(stmt: Select, args: dict, viewer: Viewer, for_count: bool = Fa
     stmt = visible_to(stmt, viewer, args.get("status"))
     if args.get("type"):
         stmt = stmt.where(Content.kind == args["type"])
-    genre_ids = _genre_ids(args.get("genre") or [])
-    if genre_ids:
+    ids = genre_ids(args.get("genre") or [])
+    if ids:
         # A page walks the sort index and probes each title's genres (EXISTS); a count is
         # cheaper driven from the genre side (IN). Planners do not always find either alone.
         if for_count:
             stmt = stmt.where(Content.id.in_(
-                select(content_genres.c.content_id).where(content_genres.c.genre_id.in_(genre_ids))))
+                select(content_genres.c.content_id).where(content_genres.c.genre_id.in_(ids))))
         else:
             stmt = stmt.where(select(content_genres.c.content_id).where(
-                content_genres.c.content_id == Content.id, content_genres.c.genre_id.in_(genre_ids)).exists())
+                content_genres.c.content_id == Content.id, content_genres.c.genre_id.in_(ids)).exists())
     if args.get("year_from") is not None:
         stmt = stmt.where(Content.release_year >= args["year_from"])
     if args.get("year_to") is not None:
@@ -70,8 +82,13 @@ def apply_filters(stmt: Select, args: dict, viewer: Viewer, for_count: bool = Fa
     return stmt
 
 
+def catalog_version() -> str:
+    return redis.get(keys.version()) or "0"
+
+
 def bump_version() -> None:
-    redis.incr(keys.version())
+    # a random token, not a counter: a reset Redis must never bring back an old version
+    redis.set(keys.version(), uuid.uuid4().hex)
 
 
 def cached_total(count_stmt: Select, args: dict, viewer: Viewer) -> int:
@@ -80,7 +97,7 @@ def cached_total(count_stmt: Select, args: dict, viewer: Viewer) -> int:
     admin writes (which bumps the version)."""
     parts = sorted((k, repr(v)) for k, v in args.items() if k not in ("page", "per_page", "sort"))
     digest = hashlib.sha1(repr((parts, viewer.is_staff, viewer.max_level)).encode()).hexdigest()
-    cache_key = keys.count(redis.get(keys.version()) or "0", digest)
+    cache_key = keys.count(catalog_version(), digest)
     cached = redis.get(cache_key)
     if cached is not None:
         return int(cached)
@@ -101,12 +118,17 @@ def list_content(args: dict, viewer: Viewer) -> tuple[list[dict], dict]:
     return page_of(stmt, apply_filters(select(Content.id), args, viewer, for_count=True), args, viewer)
 
 
+def genre_names(content: Content) -> list[str]:
+    # The denormalised column saves a query per page of cards; names cannot contain "|".
+    return [name for name in content.search_genres.split(GENRE_SEPARATOR) if name]
+
+
 def card(content: Content) -> dict:
     return {
         "id": content.id, "kind": content.kind, "title": content.title, "slug": content.slug,
         "release_year": content.release_year, "runtime_minutes": content.runtime_minutes,
         "maturity_rating": content.maturity_rating, "original_language": content.original_language,
-        "genres": [genre.name for genre in content.genres], "poster_url": content.poster_url,
+        "genres": genre_names(content), "poster_url": content.poster_url,
         "backdrop_url": content.backdrop_url, "tier_required": content.tier_required, "status": content.status,
         "view_count": content.view_count, "average_rating": content.average_rating,
     }

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 
+GENRE_SEPARATOR = "|"  # in search_genres; a separator for both full-text tokenisers
+
 content_genres = Table(
     "content_genres",
     db.metadata,
@@ -68,7 +70,7 @@ class Content(db.Model):
         DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
     )
 
-    genres: Mapped[list[Genre]] = relationship(secondary=content_genres, order_by=Genre.name, lazy="selectin")
+    genres: Mapped[list[Genre]] = relationship(secondary=content_genres, order_by=Genre.name)
     credits: Mapped[list["Credit"]] = relationship(
         back_populates="content", cascade="all, delete-orphan", passive_deletes=True,
         order_by="Credit.position",

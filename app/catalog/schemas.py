@@ -174,7 +174,8 @@ class ContentWriteSchema(CamelSchema):
     runtime_minutes = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=1000))
     maturity_rating = Text(required=True, validate=ma.validate.OneOf(RATINGS))
     original_language = Text(load_default="en", validate=LANGUAGE)
-    genres = ma.fields.List(Text(min_length=1, max_length=60), load_default=list,
+    genres = ma.fields.List(Text(min_length=1, max_length=60, validate=ma.validate.Regexp(r"^[^|]+$")),
+                            load_default=list,
                             validate=ma.validate.Length(max=20))
     cast = ma.fields.List(ma.fields.Nested(CreditSchema), load_default=list, validate=ma.validate.Length(max=200))
     poster_url = Text(allow_none=True, max_length=1024, validate=URL)
