@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import timedelta
+from typing import Callable
 
 from flask import current_app
 from sqlalchemy import Select, func, select
@@ -29,13 +30,13 @@ _SORTS = {
 _genre_id_by_slug: dict[tuple[str, str], dict[str, int]] = {}
 
 
-def genre_ids(slugs: list[str]) -> list[int]:
+def genre_ids(slugs: list[str], version: str | None = None) -> list[int]:
     """Ids of the genre slugs given (repeated or comma-separated); an unknown one is refused."""
     wanted = {part.strip().lower() for value in slugs for part in value.split(",") if part.strip()}
     if not wanted:
         return []
     # Per catalog version: genres only appear through admin writes, which change the version.
-    cache_key = (str(db.engine.url), catalog_version())
+    cache_key = (str(db.engine.url), version or catalog_version())
     if cache_key not in _genre_id_by_slug:
         _genre_id_by_slug.clear()
     known = _genre_id_by_slug.setdefault(cache_key, {})
@@ -55,11 +56,12 @@ def visible_to(stmt: Select, viewer: Viewer, status: str | None = None) -> Selec
     return stmt.where(Content.status == "published", Content.maturity_level <= viewer.max_level)
 
 
-def apply_filters(stmt: Select, args: dict, viewer: Viewer, for_count: bool = False) -> Select:
+def apply_filters(stmt: Select, args: dict, viewer: Viewer, for_count: bool = False,
+                  version: str | None = None) -> Select:
     stmt = visible_to(stmt, viewer, args.get("status"))
     if args.get("type"):
         stmt = stmt.where(Content.kind == args["type"])
-    ids = genre_ids(args.get("genre") or [])
+    ids = genre_ids(args.get("genre") or [], version)
     if ids:
         # A page walks the sort index and probes each title's genres (EXISTS); a count is
         # cheaper driven from the genre side (IN). Planners do not always find either alone.
@@ -91,31 +93,35 @@ def bump_version() -> None:
     redis.set(keys.version(), uuid.uuid4().hex)
 
 
-def cached_total(count_stmt: Select, args: dict, viewer: Viewer) -> int:
+def cached_total(count_stmt: Callable[[], Select], args: dict, viewer: Viewer, version: str) -> int:
     """``meta.total`` for a filter combination, cached per catalog version: counting tens of
     thousands of matching rows costs more than the page itself, and it only changes when an
     admin writes (which bumps the version)."""
     parts = sorted((k, repr(v)) for k, v in args.items() if k not in ("page", "per_page", "sort"))
     digest = hashlib.sha1(repr((parts, viewer.is_staff, viewer.max_level)).encode()).hexdigest()
-    cache_key = keys.count(catalog_version(), digest)
+    cache_key = keys.count(version, digest)
     cached = redis.get(cache_key)
     if cached is not None:
         return int(cached)
-    total = db.session.scalar(select(func.count()).select_from(count_stmt.order_by(None).subquery()))
+    total = db.session.scalar(select(func.count()).select_from(count_stmt().order_by(None).subquery()))
     redis.set(cache_key, total, ex=current_app.config["CATALOG_COUNT_CACHE_TTL"])
     return total
 
 
-def page_of(stmt: Select, count_stmt: Select, args: dict, viewer: Viewer) -> tuple[list[dict], dict]:
-    total = cached_total(count_stmt, args, viewer)
+def page_of(stmt: Select, count_stmt: Callable[[], Select], args: dict, viewer: Viewer,
+            version: str) -> tuple[list[dict], dict]:
+    """One page of cards; ``count_stmt`` builds the count query, only when the total is not cached."""
+    total = cached_total(count_stmt, args, viewer, version)
     rows = db.session.scalars(stmt.limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"]))
     return [card(item) for item in rows], page_meta(args["page"], args["per_page"], total)
 
 
 def list_content(args: dict, viewer: Viewer) -> tuple[list[dict], dict]:
     """A page of content cards matching the filters, in the requested order."""
-    stmt = apply_filters(select(Content), args, viewer).order_by(*_SORTS[args.get("sort", "newest")]())
-    return page_of(stmt, apply_filters(select(Content.id), args, viewer, for_count=True), args, viewer)
+    version = catalog_version()
+    stmt = apply_filters(select(Content), args, viewer, version=version).order_by(*_SORTS[args.get("sort", "newest")]())
+    return page_of(stmt, lambda: apply_filters(select(Content.id), args, viewer, True, version), args, viewer,
+                   version)
 
 
 def genre_names(content: Content) -> list[str]:

@@ -5,7 +5,7 @@ from sqlalchemy import case, column, func, literal_column, select, table, text
 
 from app.catalog import ranking
 from app.catalog.access import Viewer
-from app.catalog.browse import apply_filters, page_of
+from app.catalog.browse import apply_filters, catalog_version, page_of
 from app.catalog.models import Content
 from app.core.pagination import page_meta
 from app.extensions import db
@@ -67,5 +67,7 @@ def search_content(args: dict, viewer: Viewer) -> tuple[list[dict], dict]:
         return [], page_meta(args["page"], args["per_page"], 0)
     build = _postgres_statement if db.engine.dialect.name == "postgresql" else _sqlite_statement
     stmt = build(query, words)
-    count_stmt = apply_filters(stmt.with_only_columns(Content.id), args, viewer, for_count=True)
-    return page_of(apply_filters(stmt, args, viewer), count_stmt, {**args, "q": " ".join(words)}, viewer)
+    version = catalog_version()
+    return page_of(apply_filters(stmt, args, viewer, version=version),
+                   lambda: apply_filters(stmt.with_only_columns(Content.id), args, viewer, True, version),
+                   {**args, "q": " ".join(words)}, viewer, version)

@@ -59,7 +59,8 @@ def seed_viewers() -> int:
                 client_ts=int(when.timestamp() * 1000), completed=completed, started_at=when - timedelta(hours=1),
                 last_report_at=when, ended_at=when))
             db.session.add(WatchHistory(
-                user_id=user.id, content_id=content.id, episode_id=episode_id, item_key=item_key(content.id, episode_id),
+                user_id=user.id, content_id=content.id, episode_id=episode_id,
+                item_key=item_key(content.id, episode_id),
                 position=position, duration=duration, completed=completed, client_ts=int(when.timestamp() * 1000),
                 last_watched_at=when))
         db.session.commit()
