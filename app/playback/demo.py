@@ -61,7 +61,7 @@ def seed_viewers() -> int:
             db.session.add(WatchHistory(
                 user_id=user.id, content_id=content.id, episode_id=episode_id,
                 item_key=item_key(content.id, episode_id),
-                position=position, duration=duration, completed=completed, client_ts=int(when.timestamp() * 1000),
+                position=position, duration=duration, completed=completed, reported_ms=int(when.timestamp() * 1000),
                 last_watched_at=when))
         db.session.commit()
     return len(VIEWERS)

@@ -58,5 +58,7 @@ class WatchHistory(db.Model):
     position: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
     duration: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
     completed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    client_ts: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    # Server time (epoch ms) of the report this entry reflects. Client clocks order reports within a
+    # session; across sessions (and devices with different clocks) the server's order decides.
+    reported_ms: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     last_watched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -144,12 +144,13 @@ def _write_states(states: list[dict]) -> tuple[int, list[int]]:
         entry = history.get(key)
         if entry is None:
             entry = WatchHistory(user_id=row.user_id, content_id=row.content_id, episode_id=row.episode_id,
-                                 item_key=state["item_key"], client_ts=-1)
+                                 item_key=state["item_key"], reported_ms=-1)
             db.session.add(entry)
             history[key] = entry
-        if client_ts >= entry.client_ts:  # a late report never overwrites a newer viewing
+        reported_ms = int(float(state.get("reported_ms") or 0))
+        if reported_ms >= entry.reported_ms:  # an older session's state never overwrites a newer viewing
             entry.position, entry.duration, entry.completed = outcome.position, row.duration, outcome.completed
-            entry.client_ts, entry.last_watched_at = client_ts, reported
+            entry.reported_ms, entry.last_watched_at = reported_ms, reported
         written += 1
     db.session.commit()
     return written, completed

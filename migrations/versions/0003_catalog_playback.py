@@ -230,7 +230,7 @@ def upgrade():
     sa.Column('position', sa.Float(), nullable=False),
     sa.Column('duration', sa.Float(), nullable=False),
     sa.Column('completed', sa.Boolean(), nullable=False),
-    sa.Column('client_ts', sa.BigInteger(), nullable=False),
+    sa.Column('reported_ms', sa.BigInteger(), nullable=False),
     sa.Column('last_watched_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['content_id'], ['content.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['episode_id'], ['episodes.id'], ondelete='CASCADE'),

@@ -216,3 +216,16 @@ def test_analytics_and_admin_stats(client, admin_headers, user_headers, flush):
     assert stats["content"]["byKind"] == {"movie": 1} and stats["topContent"][0]["title"] == "Counted"
     assert stats["sessionsNow"] == 1
     assert client.get("/api/v1/admin/stats", headers=user_headers).status_code == 403
+
+
+def test_across_sessions_the_newest_viewing_wins(client, admin_headers, user_headers, flush):
+    movie = create(client, admin_headers, movie_body(runtimeMinutes=100))
+    phone = start(client, user_headers, movie["id"])["sessionId"]
+    tv = start(client, user_headers, movie["id"])["sessionId"]
+    # the phone's clock runs far ahead of the TV's; client timestamps cannot order two devices
+    report(client, user_headers, phone, 1000, timestamp=9_000_000_000_000)
+    time.sleep(0.01)
+    report(client, user_headers, tv, 2000, timestamp=1_000)
+    flush()
+    entries = history(client, user_headers)
+    assert len(entries) == 1 and entries[0]["position"] == 2000
