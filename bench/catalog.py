@@ -4,7 +4,8 @@ and on PostgreSQL, each against the same SQL run raw on the same connection pool
     .venv/bin/python bench/catalog.py [--items 100000] [--runs 300] [--only sqlite|postgres]
 
 PostgreSQL: BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/bench_catalog),
-dropped and created by this script.
+dropped and created by this script (BENCH_REUSE=1 keeps it). SQLite: a temporary file, or
+BENCH_SQLITE_PATH to keep and reuse one.
 """
 from __future__ import annotations
 
@@ -192,7 +193,8 @@ def main() -> None:
                     run("SQLite", f"sqlite:///{directory}/bench.db", redis_server.url, args.items, args.runs)
         if args.only in (None, "postgres"):
             url = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_catalog")
-            recreate_postgres(url)
+            if not os.environ.get("BENCH_REUSE"):  # BENCH_REUSE=1 keeps a database populated earlier
+                recreate_postgres(url)
             run("PostgreSQL", url, redis_server.url, args.items, args.runs)
     finally:
         redis_server.stop()
