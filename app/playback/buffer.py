@@ -26,7 +26,7 @@ if ts < tonumber(f[3]) then
     redis.call('HSET', s, 'ended', '1', 'state', 'ended')
     redis.call('SADD', KEYS[2], ARGV[7])
   end
-  return {0, f[4]}
+  return {0, f[4], f[6], ending and '1' or '0'}
 end
 local pos = tonumber(ARGV[2])
 local duration = tonumber(f[6])
@@ -40,7 +40,7 @@ if ending then redis.call('HSET', s, 'ended', '1', 'state', 'ended') end
 redis.call('HINCRBYFLOAT', s, 'watched', tostring(delta))
 redis.call('EXPIRE', s, tonumber(ARGV[6]))
 redis.call('SADD', KEYS[2], ARGV[7])
-return {1, tostring(pos)}
+return {1, tostring(pos), f[6], ending and '1' or '0'}
 """
 _script = None
 
@@ -62,13 +62,14 @@ def open_session(state: dict, ttl: int) -> None:
 
 
 def report(session_id: str, user_id: int, position: float, state: str, client_ts: int, now_ms: int, ttl: int,
-           end: bool = False) -> tuple[int, float | None]:
-    """Apply one report; returns ``(outcome, position now stored)``."""
+           end: bool = False) -> tuple[int, float, float, bool]:
+    """Apply one report; returns ``(outcome, stored position, duration, ended)``."""
     result = _report_script()(keys=[keys.session(session_id), keys.dirty()],
                               args=[user_id, repr(float(position)), state, client_ts, now_ms, ttl, session_id,
                                     "1" if end else "0"])
-    outcome = int(result[0])
-    return outcome, (float(result[1]) if len(result) > 1 else None)
+    if len(result) < 4:
+        return int(result[0]), 0.0, 0.0, False
+    return int(result[0]), float(result[1]), float(result[2] or 0), result[3] == "1"
 
 
 def read(session_id: str) -> dict:

@@ -73,18 +73,16 @@ def start_session(viewer: Viewer, content_id: int, episode_id: int | None = None
 
 def _report(user_id: int, session_id: str, position: float, state: str, client_ts: int | None, end: bool) -> dict:
     received = now_ms()
-    outcome, stored = buffer.report(session_id, user_id, position, state, client_ts or received, received,
-                                    current_app.config["PLAYBACK_SESSION_TTL"], end=end)
+    outcome, stored, duration, ended = buffer.report(session_id, user_id, position, state, client_ts or received,
+                                                     received, current_app.config["PLAYBACK_SESSION_TTL"], end=end)
     if outcome == buffer.UNKNOWN:
         raise NotFoundError("The playback session was not found (or has expired)")
     if outcome == buffer.ENDED:
         raise AppError("The playback session has ended", code="SESSION_ENDED", status=409)
-    state_now = buffer.read(session_id)
-    duration = float(state_now.get("duration") or 0)
-    result: Resume = resume(stored or 0.0, duration, _rules())
+    result: Resume = resume(stored, duration, _rules())
     return {"session_id": session_id, "applied": outcome == buffer.APPLIED, "position": stored,
-            "duration": duration, "percent": percent(stored or 0.0, duration), "completed": result.completed,
-            "resume_position": result.position, "ended": state_now.get("ended") == "1"}
+            "duration": duration, "percent": percent(stored, duration), "completed": result.completed,
+            "resume_position": result.position, "ended": ended}
 
 
 def report_progress(user_id: int, session_id: str, position: float, state: str,
