@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from app.catalog import keys
 from app.catalog.access import (ANONYMOUS, Viewer, ensure_playable, ensure_visible, viewer_for,  # noqa: F401
@@ -74,8 +74,8 @@ def sources(content_id: int, viewer: Viewer, season: int | None, episode: int | 
         if season is None or episode is None:
             raise ValidationError("season and episode are required for a series",
                                   field="season" if season is None else "episode")
-        exists = db.session.query(Episode.id).join(Season, Season.id == Episode.season_id).filter(
-            Episode.content_id == content.id, Season.number == season, Episode.number == episode).first()
+        exists = db.session.scalar(select(Episode.id).join(Season, Season.id == Episode.season_id).where(
+            Episode.content_id == content.id, Season.number == season, Episode.number == episode).limit(1))
         if exists is None:
             raise NotFoundError("The episode was not found")
     return embeds_for(content, season, episode)
@@ -99,8 +99,6 @@ def record_trending(content_ids: list[int]) -> None:
 
 
 def content_counts() -> dict:
-    from sqlalchemy import func, select
-
     rows = db.session.execute(select(Content.kind, Content.status, func.count()).group_by(Content.kind,
                                                                                           Content.status)).all()
     by_kind: dict[str, int] = {}
@@ -112,7 +110,5 @@ def content_counts() -> dict:
 
 
 def top_content(limit: int) -> list[dict]:
-    from sqlalchemy import select
-
     return [card(c) for c in db.session.scalars(
         select(Content).order_by(Content.view_count.desc(), Content.id).limit(limit))]
