@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
 
 from sqlalchemy import delete, select
 
@@ -72,10 +71,7 @@ def _apply(content: Content, data: dict) -> None:
 
 
 def _episode_values(data: dict) -> dict:
-    values = {k: v for k, v in data.items() if k != "episodes"}
-    if isinstance(values.get("air_date"), date):
-        values["air_date"] = values["air_date"].isoformat()
-    return values
+    return {k: v for k, v in data.items() if k != "episodes"}
 
 
 def _add_seasons(content: Content, seasons: list[dict]) -> None:

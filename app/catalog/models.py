@@ -8,9 +8,9 @@ playback comes only from third-party embeds.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import (Column, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String, Table, Text,
+from sqlalchemy import (Column, Date, DateTime, Float, ForeignKey, Index, Integer, SmallInteger, String, Table, Text,
                         UniqueConstraint, func)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -126,7 +126,7 @@ class Episode(db.Model):
     title: Mapped[str] = mapped_column(String(300), nullable=False)
     synopsis: Mapped[str] = mapped_column(Text, nullable=False, default="")
     runtime_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    air_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    air_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     still_url: Mapped[str | None] = mapped_column(String(1024), nullable=True)
     tmdb_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     imdb_id: Mapped[str | None] = mapped_column(String(16), nullable=True)

@@ -181,7 +181,7 @@ def upgrade():
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('synopsis', sa.Text(), nullable=False),
     sa.Column('runtime_minutes', sa.Integer(), nullable=True),
-    sa.Column('air_date', sa.String(length=10), nullable=True),
+    sa.Column('air_date', sa.Date(), nullable=True),
     sa.Column('still_url', sa.String(length=1024), nullable=True),
     sa.Column('tmdb_id', sa.Integer(), nullable=True),
     sa.Column('imdb_id', sa.String(length=16), nullable=True),

@@ -159,3 +159,13 @@ def test_tier_and_maturity_rules(client, admin_headers, make_user, auth_headers)
     # an admin upgrade takes effect at once, whatever the token says
     client.patch(f"/api/v1/users/{free_user['id']}", json={"subscriptionTier": "premium"}, headers=admin_headers)
     assert client.get(f"/api/v1/content/{premium['id']}/sources", headers=headers).status_code == 200
+
+
+def test_episode_air_dates_round_trip(client, admin_headers):
+    series = create(client, admin_headers, series_body(seasons=1, episodes=1))
+    season_id = client.get(f"/api/v1/content/{series['id']}").get_json()["data"]["seasons"][0]["id"]
+    added = client.post(f"/api/v1/content/{series['id']}/seasons/{season_id}/episodes",
+                        json={"number": 2, "title": "Dated", "airDate": "2021-03-04"}, headers=admin_headers)
+    assert added.status_code == 201 and added.get_json()["data"]["airDate"] == "2021-03-04"
+    detail = client.get(f"/api/v1/content/{series['id']}").get_json()["data"]
+    assert detail["seasons"][0]["episodes"][1]["airDate"] == "2021-03-04"
