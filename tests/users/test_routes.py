@@ -66,3 +66,18 @@ def test_deleting_content_removes_favorites(client, admin_headers, user_headers)
 def test_services_are_not_users(client, service_headers):
     response = client.get("/api/v1/users/me", headers=service_headers)
     assert response.status_code == 403
+
+
+def test_missing_or_wrong_credentials_are_refused(client):
+    bad = {"Authorization": "Bearer not-a-token"}
+    for method, path in [("get", "/api/v1/users/me"), ("get", "/api/v1/users/me/history"),
+                         ("get", "/api/v1/users/me/continue-watching"), ("get", "/api/v1/users/me/favorites"),
+                         ("post", "/api/v1/streaming/session"), ("get", "/api/v1/streaming/history"),
+                         ("get", "/api/v1/streaming/analytics"), ("get", "/api/v1/admin/stats"),
+                         ("post", "/api/v1/content")]:
+        for headers in ({}, bad):
+            response = getattr(client, method)(path, headers=headers, json={} if method == "post" else None)
+            assert response.status_code == 401, (method, path, headers)
+            assert response.get_json()["error"]["code"] == "AUTHENTICATION_ERROR"
+    # a bad token is refused even where anonymous access is allowed
+    assert client.get("/api/v1/content", headers=bad).status_code == 401
