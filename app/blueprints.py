@@ -12,6 +12,17 @@ def register_blueprints(app: Flask, api) -> None:
 
     api.register_blueprint(ops_blp)  # /health, /metrics at the root, outside the envelope
     api.register_blueprint(auth_blp, url_prefix="/api/v1/auth")
+
+    from app.catalog.routes import blp as catalog_blp
+
+    api.register_blueprint(catalog_blp, url_prefix="/api/v1/content")
+
+    from app.playback.routes import admin_blp as admin_stats_blp, blp as playback_blp
+    from app.users.routes import blp as users_blp
+
+    api.register_blueprint(users_blp, url_prefix="/api/v1/users")
+    api.register_blueprint(playback_blp, url_prefix="/api/v1/streaming")
+    api.register_blueprint(admin_stats_blp, url_prefix="/api/v1/admin")
     app.register_blueprint(docs_blp)  # Swagger UI from local files
 
 

@@ -105,6 +105,22 @@ class BaseConfig:
             },
         }
 
+        # Catalog and playback
+        self.SEARCH_RATE_LIMIT = env_str("SEARCH_RATE_LIMIT", "30 per minute")  # per user (per IP when anonymous)
+        self.HOME_ROW_SIZE = env_int("HOME_ROW_SIZE", 12)
+        self.HOME_GENRE_ROWS = env_int("HOME_GENRE_ROWS", 6)
+        self.TRENDING_DAYS = env_int("TRENDING_DAYS", 7)
+        self.CATALOG_COUNT_CACHE_TTL = env_int("CATALOG_COUNT_CACHE_TTL", 300)
+        self.PLAYBACK_FLUSH_INTERVAL = env_float("PLAYBACK_FLUSH_INTERVAL", 10.0)
+        self.PLAYBACK_FLUSH_BATCH = env_int("PLAYBACK_FLUSH_BATCH", 500)
+        self.PLAYBACK_IDLE_TIMEOUT = env_int("PLAYBACK_IDLE_TIMEOUT", 300)
+        self.PLAYBACK_SESSION_TTL = env_int("PLAYBACK_SESSION_TTL", 24 * 3600)
+        self.RESUME_MIN_PERCENT = env_float("RESUME_MIN_PERCENT", 5.0)
+        self.RESUME_COMPLETE_PERCENT = env_float("RESUME_COMPLETE_PERCENT", 90.0)
+        self.RESUME_END_MARGIN = env_float("RESUME_END_MARGIN", 10.0)
+        self.RESUME_MIN_DURATION = env_float("RESUME_MIN_DURATION", 300.0)
+        self.CONTINUE_WATCHING_SIZE = env_int("CONTINUE_WATCHING_SIZE", 20)
+
         # Socket.IO
         self.SOCKETIO_MESSAGE_QUEUE = env_str("SOCKETIO_MESSAGE_QUEUE", self.REDIS_URL)
 
@@ -203,7 +219,11 @@ def celery_settings(redis_url: str) -> dict:
         "task_send_sent_event": True,
         "beat_schedule": {
             "ops-heartbeat": {"task": "workers.ops.record_heartbeat", "schedule": timedelta(seconds=60)},
+            "playback-flush-progress": {"task": "workers.playback.flush_progress",
+                                        "schedule": timedelta(seconds=env_float("PLAYBACK_FLUSH_INTERVAL", 10.0))},
+            "playback-end-idle-sessions": {"task": "workers.playback.end_idle_sessions",
+                                           "schedule": timedelta(seconds=60)},
         },
-        "include": ["workers.ops"],
+        "include": ["workers.ops", "workers.playback"],
         "task_routes": {},
     }
