@@ -10,7 +10,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from app.core.schemas import CamelSchema
+from app.core.schemas import CamelSchema, camelize
 from app.rooms import state as st
 
 ROOM_ID = validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$", error="Not a valid room id")
@@ -112,9 +112,11 @@ class ActionSchema(ma.Schema):
         if not isinstance(raw, dict):
             raise ma.ValidationError({"data": ["Must be an object"]})
         try:
-            item["data"] = _ACTION_DATA[item["type"]]().load(raw)
+            loaded = _ACTION_DATA[item["type"]]().load(raw)
         except ma.ValidationError as exc:
             raise ma.ValidationError({"data": exc.messages}) from exc
+        # The action is echoed to every member, so it keeps its wire (camelCase) names.
+        item["data"] = {camelize(name): value for name, value in loaded.items() if value is not None}
         return item
 
 
