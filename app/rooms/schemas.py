@@ -244,6 +244,8 @@ class ActionResultSchema(ma.Schema):
     timestamp = ma.fields.Integer()
     serverTime = ma.fields.Integer()
     pending = ma.fields.Boolean()
+    effectiveAt = ma.fields.Integer(metadata={"description": "server epoch ms at which players should act"})
+    broadcast = ma.fields.Boolean()
     waitingFor = ma.fields.List(ma.fields.String())
 
 
