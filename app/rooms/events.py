@@ -88,7 +88,8 @@ def on_connect(auth=None):
             raise AuthenticationError("Rooms need a user token")
     except AppError as exc:
         SOCKETIO_EVENTS.labels("connect", exc.code).inc()
-        raise ConnectionRefusedError({"code": exc.code, "message": exc.message})
+        # connect_error carries the message, and the envelope's error object as ``data``
+        raise ConnectionRefusedError(exc.message, {"code": exc.code, "message": exc.message, "details": exc.details})
     session["identity"] = identity
     SOCKETIO_CONNECTIONS.inc()
     SOCKETIO_EVENTS.labels("connect", "ok").inc()
