@@ -10,6 +10,7 @@ from functools import wraps
 
 import marshmallow as ma
 from flask import request, session
+from socketio.exceptions import ConnectionRefusedError
 
 from app.core.envelope import ok
 from app.core.identity import resolve_token
