@@ -125,7 +125,6 @@ def change_room(room_id: str, change: Callable[[dict, dict, Outbox, int], Any]) 
         return result
 
     result, room, participants = store.mutate(room_id, apply, ttl_s())
-    store.count_event(int(time.time() // 60))
     outbox.flush()
     return result, room, participants
 

@@ -7,9 +7,8 @@ and the change is re-applied to the newer room, so no update is ever lost.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any, Callable
-
-import redis as redis_lib
 
 from app.errors import AppError, ServiceUnavailableError
 from app.extensions import redis
@@ -68,34 +67,84 @@ def delete(room_id: str) -> None:
         pipe.execute()
 
 
+# Compare-and-set: the write lands only if nobody bumped the version since we read the room.
+# One round trip for the read and one for this script, instead of WATCH/MULTI's five or more.
+_CAS = """
+local current = redis.call('HGET', KEYS[1], 'version')
+if current ~= ARGV[1] then return 0 end
+local ttl = tonumber(ARGV[4])
+if ARGV[5] == '1' then
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[5])
+  redis.call('ZREM', KEYS[3], ARGV[6])
+  redis.call('ZREM', KEYS[4], ARGV[6])
+  return 1
+end
+redis.call('HSET', KEYS[1], 'room', ARGV[2], 'version', ARGV[3])
+redis.call('EXPIRE', KEYS[1], ttl)
+local n_set = tonumber(ARGV[8])
+local i = 9
+for _ = 1, n_set do
+  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+local n_del = tonumber(ARGV[i])
+i = i + 1
+for _ = 1, n_del do
+  redis.call('HDEL', KEYS[2], ARGV[i])
+  i = i + 1
+end
+redis.call('EXPIRE', KEYS[2], ttl)
+redis.call('ZADD', KEYS[3], ARGV[7], ARGV[6])
+redis.call('INCR', KEYS[6])
+redis.call('EXPIRE', KEYS[6], 180)
+return 1
+"""
+_cas_script = None
+
+
+def _cas():
+    global _cas_script
+    if _cas_script is None:
+        _cas_script = redis.client.register_script(_CAS)
+    return _cas_script
+
+
 def mutate(room_id: str, change: Callable[[dict, dict], Any], ttl: int) -> tuple[Any, dict, dict]:
     """Apply ``change(room, participants)`` atomically; returns (its result, room, participants).
 
     ``change`` may raise an ``AppError`` to refuse; nothing is written then. Setting
-    ``room["closed"] = True`` deletes the room instead of saving it.
+    ``room["closed"] = True`` deletes the room instead of saving it. A concurrent writer makes
+    the compare-and-set fail and the change is re-applied to the newer room.
     """
     room_key, members_key = keys.room(room_id), keys.participants(room_id)
     for _ in range(MAX_ATTEMPTS):
-        with redis.client.pipeline(transaction=True) as pipe:
-            try:
-                pipe.watch(room_key, members_key)
-                loaded = _decode(pipe.hgetall(room_key), pipe.hgetall(members_key))
-                if loaded is None:
-                    raise RoomNotFound()
-                room, participants = loaded
-                result = change(room, participants)
-                room["version"] += 1
-                pipe.multi()
-                if room.get("closed"):
-                    pipe.delete(room_key, members_key, keys.chat(room_id))
-                    pipe.zrem(keys.public_index(), room_id)
-                    pipe.zrem(keys.activity_index(), room_id)
-                else:
-                    _write(pipe, room, participants, ttl)
-                pipe.execute()
-                return result, room, participants
-            except redis_lib.WatchError:
-                continue
+        # No MULTI needed: if the members moved after the room hash was read, the version moved too
+        # and the compare-and-set below refuses.
+        with redis.client.pipeline(transaction=False) as pipe:
+            pipe.hgetall(room_key)
+            pipe.hgetall(members_key)
+            raw_room, raw_members = pipe.execute()
+        loaded = _decode(raw_room, raw_members)
+        if loaded is None:
+            raise RoomNotFound()
+        room, participants = loaded
+        expected = raw_room.get("version", "0")
+        result = change(room, participants)
+        room["version"] += 1
+        changed = {uid: json.dumps(m) for uid, m in participants.items()}
+        changed = {uid: text for uid, text in changed.items() if raw_members.get(uid) != text}
+        removed = [uid for uid in raw_members if uid not in participants]
+        body = json.dumps({k: v for k, v in room.items() if k != "version"})
+        args = [expected, body, room["version"], ttl, "1" if room.get("closed") else "0", room_id,
+                room["lastActivity"], len(changed)]
+        for uid, text in changed.items():
+            args += [uid, text]
+        args += [len(removed), *removed]
+        event_counter = keys.events_minute(int(time.time() // 60))  # /stats: room events per minute
+        written = _cas()(keys=[room_key, members_key, keys.activity_index(), keys.public_index(), keys.chat(room_id),
+                               event_counter], args=args)
+        if written:
+            return result, room, participants
     raise ServiceUnavailableError("The room is too busy right now; try again")
 
 
@@ -142,13 +191,6 @@ def forget(room_id: str) -> None:
     """Drop a room id from the indexes (its keys already expired)."""
     redis.zrem(keys.public_index(), room_id)
     redis.zrem(keys.activity_index(), room_id)
-
-
-def count_event(minute: int) -> None:
-    with redis.client.pipeline(transaction=False) as pipe:
-        pipe.incr(keys.events_minute(minute))
-        pipe.expire(keys.events_minute(minute), 180)
-        pipe.execute()
 
 
 def events_in_minute(minute: int) -> int:

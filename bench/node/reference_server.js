@@ -28,7 +28,7 @@ io.on('connection', (socket) => {
     const now = Date.now();
     if (payload.action.type === 'seek') room.state = { ...room.state, currentTime: payload.action.data.currentTime, updatedAt: now };
     io.to(room.id).emit('playback_updated', { action: payload.action, state: room.state, userId: socket.id, timestamp: now, serverTime: now });
-    ack({ success: true, data: { state: room.state } });
+    if (typeof ack === 'function') ack({ success: true, data: { state: room.state } });
   });
 });
 console.log(`ready ${port}`);
