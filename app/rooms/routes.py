@@ -12,7 +12,7 @@ from app.core.envelope import envelope, ok, page_envelope
 from app.core.identity import auth_required, current_identity
 from app.core.pagination import PaginationArgsSchema, page_meta
 from app.errors import ValidationError
-from app.rooms import playback, service
+from app.rooms import playback, queries, service
 from app.rooms.schemas import (
     ActionResultSchema, CreateRoomSchema, KickUserSchema, MembershipSchema, PlaybackSchema, RoomProviderSchema,
     RoomRefSchema, RoomSchema, RoomStateSchema, RoomStatsSchema, TransferAdminSchema,
@@ -53,7 +53,7 @@ class Rooms(MethodView):
     @_errors(401, 403, 422)
     def get(self, args):
         """Public rooms, newest first"""
-        rooms, total = service.list_public_rooms(args["page"], args["per_page"])
+        rooms, total = queries.list_public_rooms(args["page"], args["per_page"])
         return ok(rooms, meta=page_meta(args["page"], args["per_page"], total))
 
     @user_only
@@ -71,7 +71,7 @@ class RoomById(MethodView):
     @_errors(401, 403, 404)
     def get(self, room_id):
         """A room with its playback state, members and sync spread"""
-        return ok(service.get_room(room_id))
+        return ok(queries.get_room(room_id))
 
 
 class RoomJoin(MethodView):
@@ -148,7 +148,7 @@ class RoomStats(MethodView):
     @_errors(401, 403)
     def get(self):
         """Rooms, members, events per minute and sync spread"""
-        return ok(service.stats())
+        return ok(queries.stats())
 
 
 class RoomProviders(MethodView):
@@ -157,7 +157,7 @@ class RoomProviders(MethodView):
     @_errors(401, 403)
     def get(self):
         """Providers a room can switch to"""
-        return ok(service.room_providers())
+        return ok(queries.room_providers())
 
 
 _ROOM = "/rooms/<string(minlength=1, maxlength=64):room_id>"

@@ -69,13 +69,13 @@ def test_claims_in_a_body_must_be_the_callers(app_ctx):
 
 
 def test_public_rooms_are_listed_newest_first_and_private_ones_hidden(app_ctx):
-    from app.rooms import service
+    from app.rooms import queries, service
 
     ids = [service.create_room(ident(n), body(name=f"r{n}"))["id"] for n in range(1, 4)]
     service.create_room(ident(9), body(is_public=False))
-    page, total = service.list_public_rooms(1, 2)
+    page, total = queries.list_public_rooms(1, 2)
     assert total == 3 and [r["id"] for r in page] == ids[::-1][:2]
-    assert [r["id"] for r in service.list_public_rooms(2, 2)[0]] == [ids[0]]
+    assert [r["id"] for r in queries.list_public_rooms(2, 2)[0]] == [ids[0]]
 
 
 def test_the_sweep_closes_idle_rooms_and_forgets_expired_ones(app_ctx):
