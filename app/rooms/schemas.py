@@ -20,6 +20,11 @@ MAX_POSITION = 10_000_000.0  # seconds; longer than any film, short of float tro
 class Ident(ma.fields.Field):
     """A user or media id: the original clients send strings or numbers; we keep strings."""
 
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {"type": "string", "minLength": 1, "maxLength": 128,
+                                       "description": "a string, or an integer the server turns into one"})
+        super().__init__(**kwargs)
+
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise ma.ValidationError("Must be a string or an integer")

@@ -88,10 +88,13 @@ def test_errors_name_their_codes(client, user_headers):
     assert provider.status_code == 422 and "providerId" in provider.get_json()["error"]["details"]["fields"]
 
 
-def test_stats_and_providers(client, user_headers):
-    create(client, user_headers)
+def test_stats_and_providers(client, user_headers, make_user, auth_headers):
+    room = create(client, user_headers)
+    for _ in range(2):
+        guest = auth_headers(make_user())
+        assert client.post(f"{API}/rooms/{room['id']}/join", json={}, headers=guest).status_code == 200
     stats = client.get(f"{API}/stats", headers=user_headers).get_json()["data"]
-    assert stats["rooms"] == 1 and stats["participants"] == 1 and stats["eventsPerMinute"] >= 0
+    assert stats["rooms"] == 1 and stats["participants"] == 3 and stats["eventsPerMinute"] >= 2
     providers = client.get(f"{API}/providers", headers=user_headers).get_json()["data"]
     assert {"vidnest", "vidsrc"} <= {p["id"] for p in providers}
 

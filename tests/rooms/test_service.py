@@ -97,3 +97,21 @@ def test_joining_an_emptied_room_in_its_grace_reclaims_it(app_ctx):
     service.leave_room(ident(1), room["id"])
     state = service.join_room(ident(2), room["id"])
     assert state["room"]["adminId"] == "2" and state["room"]["participantCount"] == 1
+
+
+def test_a_member_without_a_socket_or_heartbeat_is_dropped_after_the_timeout(app_ctx):
+    import time
+
+    from app.rooms import playback, service, store
+
+    room = service.create_room(ident(1), body())
+    service.join_room(ident(2), room["id"])
+    service.join_room(ident(3), room["id"])
+    app_ctx.config["ROOM_HEARTBEAT_TIMEOUT"] = 0.3
+    time.sleep(0.2)
+    playback.heartbeat(ident(3), room["id"])  # 3 keeps itself alive, 2 stays silent
+    time.sleep(0.2)
+    service.reap_room(room["id"])
+    _, members = store.load(room["id"])
+    assert sorted(members) == ["3"]  # the silent admin and member 2 are gone; 3 inherited the room
+    assert store.load(room["id"])[0]["adminId"] == "3"
