@@ -41,3 +41,8 @@ def events_minute(minute: int) -> str:
 def user_rooms(user_id: str) -> str:
     """Set of room ids a user belongs to, so a reconnecting socket finds its rooms again."""
     return key("rooms", "user", user_id)
+
+
+def user_sockets(user_id: str) -> str:
+    """Set of a user's socket ids (any process), so a REST join can bring their sockets along."""
+    return key("rooms", "sockets", user_id)

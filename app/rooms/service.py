@@ -157,6 +157,12 @@ def room_view(room: dict, participants: dict) -> dict:
     }
 
 
+def user_sockets(uid: str) -> list[str]:
+    """Every socket the user has open on any process (stale ids of dead processes are harmless:
+    entering or leaving a room for an unknown sid is a no-op in the Socket.IO manager)."""
+    return list(redis.smembers(keys.user_sockets(uid)))
+
+
 def require_member(participants: dict, uid: str) -> dict:
     member = participants.get(uid)
     if member is None:
@@ -234,8 +240,8 @@ def join_room(actor: Identity, room_id: str, sid: str | None = None) -> dict:
     _, room, participants = change_room(room_id, change)
     redis.sadd(keys.user_rooms(uid), room_id)
     redis.expire(keys.user_rooms(uid), ttl_s())
-    if sid:
-        broadcast.enter(sid, room_id)
+    for socket_id in [sid] if sid else user_sockets(uid):
+        broadcast.enter(socket_id, room_id)
     snapshot = initial_state(room, participants)
     outbox = Outbox()
     outbox.caller(uid, sid, "initial_state", snapshot)
@@ -256,7 +262,8 @@ def leave_room(actor: Identity, room_id: str, sid: str | None = None) -> dict:
     def change(room, participants, outbox, now):
         member = require_member(participants, uid)
         depart(room, participants, outbox, uid, now, reason="left")
-        outbox.leave(room["id"], member["sids"] + ([sid] if sid else []))
+        # membership is per user, so every tab of theirs stops hearing the room
+        outbox.leave(room["id"], set(member["sids"]) | set(user_sockets(uid)) | ({sid} if sid else set()))
         return {"roomId": room["id"], "userId": uid, "participants": st.participants_view(room, participants),
                 "adminId": room["adminId"] if participants else None, "closing": not participants}
 
@@ -268,6 +275,8 @@ def connect_user(actor: Identity, sid: str) -> list[str]:
     """A socket of a user came up: reattach it to the rooms the user still belongs to."""
     uid = actor_id(actor)
     broadcast.enter_user(sid, uid)
+    redis.sadd(keys.user_sockets(uid), sid)
+    redis.expire(keys.user_sockets(uid), 24 * 3600)
     rejoined = []
     for room_id in redis.smembers(keys.user_rooms(uid)):
         try:
@@ -285,6 +294,7 @@ def connect_user(actor: Identity, sid: str) -> list[str]:
 
 def disconnect_user(uid: str, sid: str) -> None:
     """A socket went away: its member keeps their place for ``ROOM_REJOIN_GRACE``."""
+    redis.srem(keys.user_sockets(uid), sid)
     for room_id in redis.smembers(keys.user_rooms(uid)):
         def change(room, participants, outbox, now):
             member = participants.get(uid)
@@ -340,7 +350,7 @@ def kick_user(actor: Identity, room_id: str, target: str, body: dict | None = No
         payload = {"kickedUserId": target, "participants": st.participants_view(room, participants),
                    "serverTime": now}
         outbox.room(room["id"], "user_kicked", payload)
-        outbox.leave(room["id"], member["sids"])
+        outbox.leave(room["id"], set(member["sids"]) | set(user_sockets(target)))
         return payload
 
     result, _, _ = change_room(room_id, change)

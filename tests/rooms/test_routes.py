@@ -1,6 +1,8 @@
 """REST twins under /api/v1/watch-together and the legacy /auth/watch-together paths."""
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from tests.rooms.conftest import room_body
@@ -54,6 +56,21 @@ def test_rest_lifecycle_emits_the_socket_events(client, make_user, auth_headers,
     assert again.status_code == 403 and again.get_json()["error"]["code"] == "AUTHORIZATION_ERROR"
     left = client.post(f"{API}/rooms/{room['id']}/leave", json={}, headers=auth_headers(guest))
     assert left.status_code == 200 and left.get_json()["data"]["closing"] is True
+
+
+def test_a_rest_join_brings_the_users_open_sockets_into_the_room(client, make_user, auth_headers, connect, server):
+    admin, guest = make_user(), make_user()
+    room = create(client, auth_headers(admin))
+    guest_socket = connect(server, guest)  # connected, but in no room yet
+    assert client.post(f"{API}/rooms/{room['id']}/join", json={}, headers=auth_headers(guest)).status_code == 200
+    assert guest_socket.wait("initial_state")["room"]["id"] == room["id"]
+    client.post(f"{API}/rooms/{room['id']}/playback", json={"action": {"type": "play"}}, headers=auth_headers(admin))
+    assert guest_socket.wait("playback_updated")["state"]["isPlaying"] is True
+    client.post(f"{API}/rooms/{room['id']}/leave", json={}, headers=auth_headers(guest))
+    guest_socket.clear()
+    client.post(f"{API}/rooms/{room['id']}/playback", json={"action": {"type": "pause"}}, headers=auth_headers(admin))
+    time.sleep(0.5)
+    assert guest_socket.named("playback_updated") == []
 
 
 def test_legacy_paths_share_the_handlers_and_check_claimed_ids(client, make_user, auth_headers):
