@@ -234,7 +234,7 @@ def join_room(actor: Identity, room_id: str, sid: str | None = None) -> dict:
         if not rejoin:
             outbox.room(room["id"], "user_joined", {"userId": uid, "displayName": member["displayName"],
                                                     "participants": st.participants_view(room, participants),
-                                                    "serverTime": now}, skip_sid=sid)
+                                                    "serverTime": now})
         return rejoin
 
     _, room, participants = change_room(room_id, change)
