@@ -5,6 +5,7 @@ import threading
 import time
 
 from tests.rooms.conftest import room_body
+from tests.support.processes import WorkerProcess
 
 
 def test_a_client_on_one_process_sees_events_caused_on_the_other(room_servers, connect, make_user):
@@ -84,7 +85,7 @@ def test_a_member_gone_longer_than_the_grace_is_removed(room_servers, connect, m
     assert g.wait("admin_changed")["newAdmin"] == str(guest["id"])
 
 
-def test_the_beat_task_closes_idle_rooms(app, celery_worker, server, connect, user):
+def test_the_beat_task_closes_idle_rooms(app, test_env, server, connect, user):
     from app.extensions import redis
     from app.rooms import keys
     from workers.rooms import close_idle_rooms
@@ -93,7 +94,14 @@ def test_the_beat_task_closes_idle_rooms(app, celery_worker, server, connect, us
     room = sock.ok("create_room", room_body())
     with app.app_context():
         redis.zadd(keys.activity_index(), {room["id"]: 1})  # last active in 1970
-    close_idle_rooms.delay()
-    closed = sock.wait("room_closed", timeout=20)
+    # A worker of our own on the beat entry's queue, stopped afterwards: a session-wide worker
+    # would change what other tests (e.g. /health's celery check) observe.
+    worker = WorkerProcess(test_env, queues="default", concurrency=1)
+    worker.start(app.extensions["celery"])
+    try:
+        close_idle_rooms.apply_async(queue="default")
+        closed = sock.wait("room_closed", timeout=20)
+    finally:
+        worker.stop()
     assert closed == {"roomId": room["id"], "reason": "idle", "serverTime": closed["serverTime"]}
     assert sock.call("join_room", {"roomId": room["id"]})["error"]["code"] == "ROOM_NOT_FOUND"
