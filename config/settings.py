@@ -124,6 +124,19 @@ class BaseConfig:
         # Socket.IO
         self.SOCKETIO_MESSAGE_QUEUE = env_str("SOCKETIO_MESSAGE_QUEUE", self.REDIS_URL)
 
+        # Watch together (seconds unless named _MS)
+        self.ROOM_MAX_PARTICIPANTS = env_int("ROOM_MAX_PARTICIPANTS", 10)
+        self.ROOM_TIME_BROADCAST_INTERVAL = env_float("ROOM_TIME_BROADCAST_INTERVAL", 5.0)
+        self.ROOM_HEARTBEAT_TIMEOUT = env_float("ROOM_HEARTBEAT_TIMEOUT", 60.0)
+        self.ROOM_COMMAND_LEAD_MS = env_int("ROOM_COMMAND_LEAD_MS", 0)  # 0: twice the slowest round trip
+        self.ROOM_READY_TIMEOUT = env_float("ROOM_READY_TIMEOUT", 5.0)
+        self.ROOM_REJOIN_GRACE = env_float("ROOM_REJOIN_GRACE", 30.0)
+        self.ROOM_EMPTY_GRACE = env_float("ROOM_EMPTY_GRACE", 10.0)
+        self.ROOM_IDLE_TTL = env_int("ROOM_IDLE_TTL", 24 * 3600)
+        self.ROOM_CHAT_HISTORY = env_int("ROOM_CHAT_HISTORY", 50)
+        self.ROOM_CHAT_RATE_LIMIT = env_int("ROOM_CHAT_RATE_LIMIT", 5)
+        self.ROOM_CHAT_RATE_WINDOW = env_int("ROOM_CHAT_RATE_WINDOW", 5)
+
     def validate(self) -> None:
         """Refuse settings that are unsafe for this environment."""
 
@@ -223,7 +236,10 @@ def celery_settings(redis_url: str) -> dict:
                                         "schedule": timedelta(seconds=env_float("PLAYBACK_FLUSH_INTERVAL", 10.0))},
             "playback-end-idle-sessions": {"task": "workers.playback.end_idle_sessions",
                                            "schedule": timedelta(seconds=60)},
+            "rooms-close-idle": {"task": "workers.rooms.close_idle_rooms",
+                                 "schedule": timedelta(seconds=env_int("ROOM_SWEEP_INTERVAL", 300)),
+                                 "options": {"queue": "default"}},
         },
-        "include": ["workers.ops", "workers.playback"],
+        "include": ["workers.ops", "workers.playback", "workers.rooms"],
         "task_routes": {},
     }
