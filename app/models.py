@@ -1,2 +1,4 @@
 """Imports every domain's models so SQLAlchemy metadata and Alembic see all tables."""
 from app.auth.models import RefreshToken, User  # noqa: F401
+from app.providers.models import CustomProvider  # noqa: F401
+from app.proxies.models import Proxy  # noqa: F401
