@@ -78,6 +78,8 @@ class BaseConfig:
         self.RATELIMIT_AUTH = env_str("RATE_LIMIT_AUTH", "5 per 15 minutes")
         self.RATELIMIT_STORAGE_URI = env_str("RATE_LIMIT_STORAGE_URL", self.REDIS_URL)
         self.RATELIMIT_HEADERS_ENABLED = True
+        # fail open: a Redis outage must not turn every request into a 500 (health reports it)
+        self.RATELIMIT_SWALLOW_ERRORS = env_bool("RATE_LIMIT_FAIL_OPEN", True)
         self.RATELIMIT_KEY_PREFIX = f"{self.REDIS_KEY_PREFIX}:rl"
 
         # Celery

@@ -4,7 +4,7 @@ from __future__ import annotations
 from celery import shared_task
 
 
-@shared_task(name="workers.ops.record_heartbeat", ignore_result=True, time_limit=30)
+@shared_task(name="workers.ops.record_heartbeat", ignore_result=True, time_limit=30, soft_time_limit=25)
 def record_heartbeat() -> None:
     from app.core.keys import key
     from app.core.timeutil import now_ms

@@ -25,5 +25,11 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-# Verifying against this when the account does not exist keeps login timing uniform.
-DUMMY_HASH = _STRONG.hash("marquee-timing-equaliser")
+_dummy: dict[bool, str] = {}
+
+
+def dummy_hash(fast: bool = False) -> str:
+    """A hash to verify against when the account does not exist, so login timing stays uniform."""
+    if fast not in _dummy:
+        _dummy[fast] = _hasher(fast).hash("marquee-timing-equaliser")
+    return _dummy[fast]

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from app.auth import tokens
 from app.auth.models import RefreshToken, User
-from app.auth.passwords import DUMMY_HASH, hash_password, verify_password
+from app.auth.passwords import dummy_hash, hash_password, verify_password
 from app.core.identity import ROLE_ADMIN, ROLE_USER, TIERS, Identity
 from app.core.timeutil import as_utc, utcnow
 from app.errors import AuthenticationError, ConflictError, NotFoundError, ValidationError
@@ -79,7 +79,7 @@ def register(email: str, password: str, display_name: str) -> dict:
 def login(email: str, password: str) -> dict:
     user = find_user_by_email(email)
     if user is None:
-        verify_password(DUMMY_HASH, password)
+        verify_password(dummy_hash(current_app.config.get("PASSWORD_HASH_FAST", False)), password)
         raise AuthenticationError("The e-mail or password is not correct")
     if not verify_password(user.password_hash, password) or not user.is_active:
         raise AuthenticationError("The e-mail or password is not correct")

@@ -31,5 +31,5 @@ def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
     handler._marquee = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("engineio.server", "socketio.server", "urllib3", "werkzeug"):
+    for noisy in ("engineio.server", "socketio.server", "urllib3", "werkzeug", "alembic.runtime.plugins"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -32,6 +32,7 @@ _INIT = """window.addEventListener('load', function () {
     dom_id: '#swagger-ui',
     deepLinking: true,
     persistAuthorization: true,
+    validatorUrl: null,
     presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
     layout: 'StandaloneLayout'
   });

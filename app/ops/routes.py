@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import jsonify
+from flask import Response, jsonify
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -64,4 +64,4 @@ class Metrics(MethodView):
     @ops_blp.response(200, content_type="text/plain", description="Prometheus text exposition format")
     def get(self):
         """Prometheus metrics"""
-        return generate_latest(REGISTRY), 200, {"Content-Type": CONTENT_TYPE_LATEST, "Cache-Control": "no-store"}
+        return Response(generate_latest(REGISTRY), 200, {"Content-Type": CONTENT_TYPE_LATEST, "Cache-Control": "no-store"})

@@ -52,7 +52,8 @@ class ServerProcess(_Process):
 
     def __init__(self, env: dict, extra_env: dict | None = None, port: int | None = None) -> None:
         self.port = port or free_port()
-        super().__init__(env, {"PORT": str(self.port), **(extra_env or {})})
+        # a short grace period keeps teardown quick when a test leaves a keep-alive socket open
+        super().__init__(env, {"PORT": str(self.port), "GRACEFUL_TIMEOUT": "3", **(extra_env or {})})
 
     @property
     def url(self) -> str:
