@@ -172,6 +172,10 @@ class TestingConfig(BaseConfig):
         self.PASSWORD_HASH_FAST = True
         # no test may reach a real provider: built-in health checks go to a closed local port
         self.PROVIDER_BUILTIN_HEALTH_URL = env_str("PROVIDER_BUILTIN_HEALTH_URL", "http://127.0.0.1:9/")
+        # a name that never resolves on the internet; the test proxies map it to a local server
+        self.PROXY_PROBE_URL = env_str("PROXY_PROBE_URL", "http://probe.marquee.test/generate_204")
+        self.PROXY_PROBE_TIMEOUT = env_float("PROXY_PROBE_TIMEOUT", 1.0)
+        self.PROVIDER_CHECK_TIMEOUT = env_float("PROVIDER_CHECK_TIMEOUT", 2.0)
 
 
 class ProductionConfig(BaseConfig):

@@ -91,9 +91,12 @@ class ForwardProxy:
 
     MODES = ("working", "refusing", "stalling", "garbage")
 
-    def __init__(self, mode: str = "working") -> None:
+    def __init__(self, mode: str = "working", hosts: dict[str, int] | None = None, port: int = 0) -> None:
+        """``hosts`` maps names to local ports, like a hosts file on the proxy's machine (the test
+        settings probe ``probe.marquee.test``, which must never resolve on the internet)."""
         assert mode in self.MODES
         self.mode = mode
+        self.hosts = hosts or {}
         self.hits = 0
         self._held: list[socket.socket] = []
         self._stopped = threading.Event()
@@ -103,7 +106,7 @@ class ForwardProxy:
             return
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
+        self._sock.bind(("127.0.0.1", port))
         self._sock.listen(256)
         self.port = self._sock.getsockname()[1]
         threading.Thread(target=self._accept, daemon=True).start()
@@ -135,13 +138,13 @@ class ForwardProxy:
             method, target, _ = request_line.decode("latin-1").split(" ", 2)
             if method == "CONNECT":
                 host, _, port = target.rpartition(":")
-                upstream = socket.create_connection((host, int(port)), timeout=10)
+                upstream = socket.create_connection(self._resolve(host, int(port)), timeout=10)
                 conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
                 _pipe(conn, upstream, time.monotonic() + 30)
                 upstream.close()
                 return
             parts = urlsplit(target)
-            upstream = socket.create_connection((parts.hostname, parts.port or 80), timeout=10)
+            upstream = socket.create_connection(self._resolve(parts.hostname, parts.port or 80), timeout=10)
             path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
             headers = [line for line in rest.split(b"\r\n") if line and not line.lower().startswith(
                 (b"connection:", b"proxy-connection:", b"keep-alive:"))]
@@ -153,6 +156,13 @@ class ForwardProxy:
             pass
         finally:
             conn.close()
+
+    def _resolve(self, host: str, port: int) -> tuple[str, int]:
+        if host in self.hosts:
+            return "127.0.0.1", self.hosts[host]
+        if host not in ("127.0.0.1", "localhost"):
+            raise OSError(f"test proxy refuses to reach {host}")  # never the internet
+        return host, port
 
     def stop(self) -> None:
         """Die: stop listening and drop every connection (a proxy going away mid-run)."""
