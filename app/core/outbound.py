@@ -53,7 +53,10 @@ def register_proxy_pool(app, pool: ProxyPool) -> None:
 
 
 def target_breaker_name(url: str) -> str:
-    return f"host:{(urlsplit(url).hostname or '').lower()}"
+    """``host:<name>``, plus the port when it is not the scheme's default (another service)."""
+    parts = urlsplit(url)
+    name = f"host:{(parts.hostname or '').lower()}"
+    return f"{name}:{parts.port}" if parts.port and parts.port != {"http": 80, "https": 443}.get(parts.scheme) else name
 
 
 def proxy_breaker_name(proxy_id: str) -> str:

@@ -28,8 +28,8 @@ def _probe(url: str, timeout: float, use_proxy: bool) -> int:
     try:
         response = outbound.head(url, timeout=timeout, use_proxy=use_proxy)
         response.close()
-        if response.status_code < 400:
-            return response.status_code
+        if response.status_code < 400 or (response.status_code >= 500 and response.status_code != 501):
+            return response.status_code  # a failing server fails a GET too; don't knock twice
     except GatewayTimeoutError:
         raise  # a GET would wait just as long
     except BadGatewayError:

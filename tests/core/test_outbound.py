@@ -172,7 +172,7 @@ def test_a_failing_target_opens_its_breaker_and_then_fails_fast(app_ctx, upstrea
         outbound.get(upstream.url("/ok"))
     assert caught.value.code == "SERVICE_UNAVAILABLE" and time.perf_counter() - started < 0.5
     assert len(upstream.hits) == hits  # never sent
-    assert breaker.describe("host:127.0.0.1")["state"] == "open"
+    assert breaker.describe(f"host:127.0.0.1:{upstream.port}")["state"] == "open"
 
 
 def test_a_stalling_target_times_out_with_gateway_timeout(app_ctx, upstream):
