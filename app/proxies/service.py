@@ -47,15 +47,18 @@ def _view(member: pool.Member, health: dict) -> dict:
     max_failures = current_app.config.get("PROXY_MAX_FAILURES", 3)
     checked = health.get("last_checked_at")
     benched_until = float(health.get("benched_until", 0) or 0)
+    failures = int(health.get("failures", 0) or 0)
     if not health:
         status = "unknown"
+    elif not pool.is_usable(health, max_failures):
+        status = "benched"
     else:
-        status = "healthy" if pool.is_usable(health, max_failures) else "benched"
+        status = "failing" if failures else "healthy"  # failing proxies stay in rotation until benched
     return {
         "id": member.id, "url": _redact(member.url), "source": member.source, "label": member.label,
         "weight": member.weight, "status": status, "healthy": status != "benched",
         "latency_ms": float(health["latency_ms"]) if health.get("latency_ms") else None,
-        "failures": int(health.get("failures", 0) or 0), "total_failures": int(health.get("total_failures", 0) or 0),
+        "failures": failures, "total_failures": int(health.get("total_failures", 0) or 0),
         "last_error": health.get("last_error"),
         "last_checked_at": int(float(checked) * 1000) if checked else None,
         "benched_until": int(benched_until * 1000) if benched_until and status == "benched" else None,

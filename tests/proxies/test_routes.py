@@ -94,6 +94,7 @@ def test_checking_one_proxy_records_health_latency_and_errors(client, admin_head
     checked = client.post(f"/api/v1/proxies/{good}/check", headers=admin_headers).get_json()["data"]
     assert checked["status"] == "healthy" and checked["latencyMs"] > 0 and checked["lastCheckedAt"]
     failed = client.post(f"/api/v1/proxies/{bad}/check", headers=admin_headers).get_json()["data"]
+    assert failed["status"] == "failing" and failed["healthy"] is True  # in rotation until benched
     assert failed["failures"] == 1 and "not an HTTP answer" in failed["lastError"]
     assert client.post("/api/v1/proxies/nope/check", headers=admin_headers).status_code == 404
 
