@@ -30,7 +30,7 @@ class Providers(MethodView):
         """Providers in priority order, each with its current status"""
         return ok(service.list_with_status(args["include_disabled"]))
 
-    @roles_required("admin")
+    @roles_required("admin", "service")
     @blp.arguments(ProviderCreateSchema)
     @blp.response(201, envelope(ProviderSchema))
     @blp.alt_response(409, response="CONFLICT")
@@ -69,7 +69,7 @@ class Best(MethodView):
         return ok(service.best_provider(mediaId, args["type"], args["season"], args["episode"]))
 
 
-@blp.route("/<string:providerId>")
+@blp.route("/<rid:providerId>")
 class ProviderById(MethodView):
     @auth_required
     @blp.response(200, envelope(ProviderSchema))
@@ -78,7 +78,7 @@ class ProviderById(MethodView):
         """One provider's definition"""
         return ok(service.describe(service.get_provider(providerId)))
 
-    @roles_required("admin")
+    @roles_required("admin", "service")
     @blp.arguments(ProviderUpdateSchema)
     @blp.response(200, envelope(ProviderSchema))
     @blp.alt_response(404, response="NOT_FOUND")
@@ -87,7 +87,7 @@ class ProviderById(MethodView):
         """Edit, enable or disable a custom provider"""
         return ok(service.describe(service.update_provider(providerId, body)))
 
-    @roles_required("admin")
+    @roles_required("admin", "service")
     @blp.response(200, envelope())
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
@@ -97,7 +97,7 @@ class ProviderById(MethodView):
         return ok({"deleted": providerId})
 
 
-@blp.route("/<string:providerId>/<string:mediaId>")
+@blp.route("/<rid:providerId>/<string:mediaId>")
 class Embed(MethodView):
     @auth_required
     @blp.arguments(MediaQueryArgsSchema, location="query")
@@ -127,7 +127,7 @@ class LegacyStatus(MethodView):
         return ok(service.provider_status(providerId))
 
 
-@legacy_blp.route("/<string:providerId>/<string:mediaId>")
+@legacy_blp.route("/<rid:providerId>/<string:mediaId>")
 class LegacyEmbed(MethodView):
     @roles_required("service")
     @legacy_blp.arguments(MediaQueryArgsSchema, location="query")

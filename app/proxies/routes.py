@@ -38,7 +38,7 @@ class CheckAll(MethodView):
         return ok({"task_id": service.enqueue_probe(), "queue": "probes"})
 
 
-@blp.route("/<string:proxyId>")
+@blp.route("/<rid:proxyId>")
 class ProxyById(MethodView):
     @roles_required("admin", "service")
     @blp.response(200, envelope(ProxySchema))
@@ -57,7 +57,7 @@ class ProxyById(MethodView):
         return ok({"deleted": proxyId})
 
 
-@blp.route("/<string:proxyId>/check")
+@blp.route("/<rid:proxyId>/check")
 class CheckOne(MethodView):
     @roles_required("admin", "service")
     @blp.response(200, envelope(ProxySchema))

@@ -120,9 +120,10 @@ def test_built_ins_are_changed_from_the_environment_not_the_api(app, client, adm
     assert [(p["id"], p["name"]) for p in providers] == [("embed", "Embed Prime"), ("vidnest", "VidNest")]
 
 
-def test_only_admins_manage_providers(client, user_headers, service_headers):
+def test_only_admins_and_services_manage_providers(client, user_headers, service_headers):
     assert create(client, user_headers).status_code == 403
-    assert create(client, service_headers).status_code == 403
+    assert client.delete("/api/v1/providers/vidsrc", headers=user_headers).status_code == 403
+    assert create(client, service_headers).status_code == 201
     assert client.post("/api/v1/providers/check", headers=user_headers).status_code == 403
 
 
