@@ -93,6 +93,11 @@ class ProviderCreateSchema(CamelSchema):
 
 
 class ProviderUpdateSchema(CamelSchema):
+    @ma.validates_schema
+    def _not_empty(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError("Send at least one field to change", field_name="_schema")
+
     name = ma.fields.String(validate=_TEXT)
     base_url = ma.fields.String(validate=_URL)
     movie_template = ma.fields.String(validate=_URL)
