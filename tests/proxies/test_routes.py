@@ -128,3 +128,30 @@ def test_check_all_runs_in_the_probes_queue(client, admin_headers, make_proxy, c
     assert listed[ids["working"]]["status"] == "healthy"
     assert listed[ids["refusing"]]["failures"] == 1 and listed[ids["stalling"]]["failures"] == 1
     assert "no answer within" in listed[ids["stalling"]]["lastError"]
+
+
+def test_checking_a_proxy_works_in_the_real_gevent_web_process(live_server, make_user, token_for, make_proxy):
+    import requests
+
+    headers = {"Authorization": f"Bearer {token_for(make_user(role='admin'))}"}
+    proxy = make_proxy("working")
+    created = requests.post(f"{live_server.url}/api/v1/proxies", json={"url": proxy.url}, headers=headers, timeout=10)
+    checked = requests.post(f"{live_server.url}/api/v1/proxies/{created.json()['data']['id']}/check",
+                            headers=headers, timeout=10)
+    assert checked.status_code == 200 and checked.json()["data"]["status"] == "healthy"
+
+
+def test_scheduled_probes_skip_benched_proxies_until_their_back_off_ends(app, client, admin_headers, make_proxy):
+    from app.extensions import redis
+    from app.proxies import keys, service
+
+    dead = make_proxy("refusing")
+    proxy_id = add(client, admin_headers, dead.url).get_json()["data"]["id"]
+    with app.app_context():
+        for _ in range(3):
+            service.probe([proxy_id])
+        assert service.probe(due_only=True)["probed"] == 0  # benched, back-off not over
+        redis.hset(keys.health(proxy_id), "benched_until", time.time() - 1)
+        assert service.probe(due_only=True)["probed"] == 1
+        after = service.get_proxy(proxy_id)
+    assert after["status"] == "benched" and after["benched_until"] > (time.time() + 60) * 1000  # doubled back-off
