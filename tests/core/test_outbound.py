@@ -182,3 +182,12 @@ def test_a_stalling_target_times_out_with_gateway_timeout(app_ctx, upstream):
     with pytest.raises(AppError) as caught:
         outbound.get(upstream.url("/slow?s=2"), timeout=0.3)
     assert caught.value.code == "GATEWAY_TIMEOUT"
+
+
+def test_requests_go_through_a_socks5_proxy(app_ctx, upstream, proxies, pool):
+    from app.core import outbound
+
+    socks = proxies("socks5")
+    (proxy_id,) = pool(socks)
+    assert outbound.get(upstream.url("/ok")).json() == {"ok": True}
+    assert socks.hits == 1 and health_of(proxy_id)["failures"] == 0

@@ -49,3 +49,12 @@ def test_https_probe_url_goes_through_a_connect_tunnel():
         proxy.stop()
         server.stop()
     assert not result.ok and "SSL" in result.error
+
+
+def test_socks5_proxies_are_probed_through_their_handshake(upstream):
+    proxy = ForwardProxy("socks5", hosts={"probe.marquee.test": upstream.port})
+    try:
+        [result] = probe_all([("s", proxy.url)], "http://probe.marquee.test/generate_204", 2)
+    finally:
+        proxy.stop()
+    assert result.ok and result.status == 200

@@ -90,11 +90,12 @@ class ForwardProxy:
     """A forward proxy on 127.0.0.1 in one of four modes: working, refusing, stalling, garbage."""
 
     MODES = ("working", "refusing", "stalling", "garbage")
+    ALL_MODES = (*MODES, "socks5")  # socks5: a working SOCKS5 proxy (no authentication)
 
     def __init__(self, mode: str = "working", hosts: dict[str, int] | None = None, port: int = 0) -> None:
         """``hosts`` maps names to local ports, like a hosts file on the proxy's machine (the test
         settings probe ``probe.marquee.test``, which must never resolve on the internet)."""
-        assert mode in self.MODES
+        assert mode in self.ALL_MODES
         self.mode = mode
         self.hosts = hosts or {}
         self.hits = 0
@@ -113,7 +114,7 @@ class ForwardProxy:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'socks5' if self.mode == 'socks5' else 'http'}://127.0.0.1:{self.port}"
 
     def _accept(self) -> None:
         while not self._stopped.is_set():
@@ -130,6 +131,9 @@ class ForwardProxy:
     def _serve(self, conn: socket.socket) -> None:
         try:
             conn.settimeout(10)
+            if self.mode == "socks5":
+                self._serve_socks5(conn)
+                return
             head = _read_head(conn)
             if self.mode == "garbage":
                 conn.sendall(b"\x00\xff\xfeTHIS IS NOT HTTP\r\n\r\n")
@@ -156,6 +160,28 @@ class ForwardProxy:
             pass
         finally:
             conn.close()
+
+    def _serve_socks5(self, conn: socket.socket) -> None:
+        greeting = conn.recv(2)
+        conn.recv(greeting[1])  # the offered methods; we take "no authentication"
+        conn.sendall(b"\x05\x00")
+        version, command, _, kind = conn.recv(4)
+        if kind == 1:
+            host = socket.inet_ntoa(conn.recv(4))
+        elif kind == 3:
+            host = conn.recv(conn.recv(1)[0]).decode()
+        else:
+            conn.sendall(b"\x05\x08\x00\x01" + bytes(6))
+            return
+        port = int.from_bytes(conn.recv(2), "big")
+        try:
+            upstream = socket.create_connection(self._resolve(host, port), timeout=10)
+        except OSError:
+            conn.sendall(b"\x05\x05\x00\x01" + bytes(6))
+            return
+        conn.sendall(b"\x05\x00\x00\x01" + bytes(6))
+        _pipe(conn, upstream, time.monotonic() + 30)
+        upstream.close()
 
     def _resolve(self, host: str, port: int) -> tuple[str, int]:
         if host in self.hosts:
