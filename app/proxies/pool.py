@@ -19,6 +19,7 @@ from app.proxies.models import Proxy
 
 MEMBERS_TTL_SECONDS = 60  # other processes pick up API changes within this, env changes on restart
 HEALTH_TTL_SECONDS = 7 * 24 * 3600
+COUNTERS_TTL_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -147,13 +148,18 @@ class RedisProxyPool:
         chosen_id = sticky if sticky in by_id else None
         if chosen_id is None:
             cursor = redis.incr(keys.cursor()) - 1
+            redis.expire(keys.cursor(), COUNTERS_TTL_SECONDS)
             choice = strategies.choose(config.get("PROXY_STRATEGY", "round-robin"), [c for _, c in usable],
                                        cursor=cursor)
             chosen_id = choice.id
             interval_ms = config.get("PROXY_ROTATION_INTERVAL", 300_000)
             if interval_ms > 0:
                 redis.set(keys.current(), chosen_id, px=interval_ms)
-        redis.hincrby(keys.connections(), chosen_id, 1)
+        counter = redis.client.pipeline(transaction=False)
+        counter.hincrby(keys.connections(), chosen_id, 1)
+        # a process killed mid-request never gives its lease back; idle counts fade with the key
+        counter.expire(keys.connections(), COUNTERS_TTL_SECONDS)
+        counter.execute()
         return ProxyLease(chosen_id, by_id[chosen_id].url)
 
     def release(self, lease: ProxyLease, ok: bool, latency_ms: float | None, error: str | None) -> None:
