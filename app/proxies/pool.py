@@ -69,47 +69,76 @@ def _latency(health: dict) -> float | None:
     return float(value) if value not in (None, "") else None
 
 
-def record_result(proxy_id: str, ok: bool, latency_ms: float | None, error: str | None, *, probe: bool) -> dict:
-    """Fold one outcome into the proxy's health; returns the new health hash.
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    ok: bool
+    latency_ms: float | None = None
+    error: str | None = None
 
-    A failure past PROXY_MAX_FAILURES benches the proxy with a doubling re-probe delay; one good
-    probe (or request) clears it.
-    """
+
+def fold(current: dict, outcome: Outcome, *, probe: bool, now: float, max_failures: int, backoff_base: float,
+         backoff_max: float) -> dict:
+    """The health hash after one outcome. A failure reaching ``max_failures`` benches the proxy
+    with a doubling re-probe delay; one success clears it."""
+    updated = dict(current)
+    if probe:
+        updated["last_checked_at"] = now
+    if outcome.ok:
+        updated.update(failures=0, bench_count=0, benched_until=0, last_ok_at=now, healthy=1)
+        if outcome.latency_ms is not None:
+            previous = _latency(current)
+            # smooth request latencies, but let a probe speak for itself
+            updated["latency_ms"] = round(outcome.latency_ms if probe or previous is None
+                                          else previous * 0.7 + outcome.latency_ms * 0.3, 2)
+        return updated
+    failures = int(current.get("failures", 0) or 0) + 1
+    updated.update(failures=failures, last_error=(outcome.error or "failed")[:300], last_failed_at=now,
+                   total_failures=int(current.get("total_failures", 0) or 0) + 1)
+    if failures >= max_failures:
+        bench_count = int(current.get("bench_count", 0) or 0) + 1
+        updated.update(healthy=0, bench_count=bench_count,
+                       benched_until=now + strategies.backoff_seconds(bench_count, backoff_base, backoff_max))
+    return updated
+
+
+def record_results(outcomes: list[Outcome], *, probe: bool) -> list[dict]:
+    """Fold outcomes into their proxies' health in one optimistic transaction (a probe of
+    hundreds of proxies costs three round trips, not three per proxy); returns the new hashes."""
+    if not outcomes:
+        return []
     config = current_app.config
-    health_key = keys.health(proxy_id)
-    now = time.time()
+    health_keys = [keys.health(o.id) for o in outcomes]
+    rules = {"max_failures": config.get("PROXY_MAX_FAILURES", 3),
+             "backoff_base": config.get("PROXY_BACKOFF_BASE", 60.0),
+             "backoff_max": config.get("PROXY_BACKOFF_MAX", 3600.0)}
+    box: dict = {}
 
     def work(pipe):
-        current = pipe.hgetall(health_key)
-        updated = dict(current)
-        if probe:
-            updated["last_checked_at"] = now
-        if ok:
-            updated.update(failures=0, bench_count=0, benched_until=0, last_ok_at=now, healthy=1)
-            if latency_ms is not None:
-                previous = _latency(current)
-                # smooth request latencies, but let a probe speak for itself
-                updated["latency_ms"] = round(latency_ms if probe or previous is None
-                                              else previous * 0.7 + latency_ms * 0.3, 2)
-        else:
-            failures = int(current.get("failures", 0) or 0) + 1
-            updated.update(failures=failures, last_error=(error or "failed")[:300], last_failed_at=now,
-                           total_failures=int(current.get("total_failures", 0) or 0) + 1)
-            if failures >= config.get("PROXY_MAX_FAILURES", 3):
-                bench_count = int(current.get("bench_count", 0) or 0) + 1
-                updated.update(healthy=0, bench_count=bench_count, benched_until=now + strategies.backoff_seconds(
-                    bench_count, config.get("PROXY_BACKOFF_BASE", 30.0), config.get("PROXY_BACKOFF_MAX", 3600.0)))
+        now = time.time()
+        # the keys are already WATCHed on ``pipe``; reading them in one batch on another connection
+        # keeps the guarantee (a write by anyone before EXEC still aborts and retries)
+        reader = redis.client.pipeline(transaction=False)
+        for health_key in health_keys:
+            reader.hgetall(health_key)
+        currents = reader.execute()
+        updated = [fold(current, outcome, probe=probe, now=now, **rules)
+                   for current, outcome in zip(currents, outcomes)]
         pipe.multi()
-        pipe.hset(health_key, mapping=updated)
-        pipe.expire(health_key, HEALTH_TTL_SECONDS)
-        updated_box["value"] = updated
+        for health_key, values in zip(health_keys, updated):
+            pipe.hset(health_key, mapping=values)
+            pipe.expire(health_key, HEALTH_TTL_SECONDS)
+        box["updated"] = updated
 
-    updated_box: dict = {}
-    redis.client.transaction(work, health_key)
-    updated = updated_box["value"]
-    if not ok and int(updated.get("healthy", 1)) == 0 and redis.get(keys.current()) == proxy_id:
+    redis.client.transaction(work, *health_keys)
+    benched = {o.id for o, values in zip(outcomes, box["updated"]) if int(values.get("healthy", 1)) == 0}
+    if benched and redis.get(keys.current()) in benched:
         redis.delete(keys.current())
-    return updated
+    return box["updated"]
+
+
+def record_result(proxy_id: str, ok: bool, latency_ms: float | None, error: str | None, *, probe: bool) -> dict:
+    return record_results([Outcome(proxy_id, ok, latency_ms, error)], probe=probe)[0]
 
 
 def due_for_probe(health: dict, now: float, max_failures: int) -> bool:

@@ -125,8 +125,7 @@ def probe(proxy_ids: list[str] | None = None, *, due_only: bool = False) -> dict
         members = [m for m in members if pool.due_for_probe(health[m.id], now, max_failures)]
     started = time.perf_counter()
     results = probe_all([(m.id, m.url) for m in members], config["PROXY_PROBE_URL"], config["PROXY_PROBE_TIMEOUT"])
-    for result in results:
-        pool.record_result(result.id, result.ok, result.latency_ms, result.error, probe=True)
+    pool.record_results([pool.Outcome(r.id, r.ok, r.latency_ms, r.error) for r in results], probe=True)
     alive_db_ids = [int(r.id) for r in results if r.ok and r.id.isdigit()]
     if alive_db_ids:
         for row in db.session.scalars(select(Proxy).where(Proxy.id.in_(alive_db_ids))):

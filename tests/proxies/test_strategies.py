@@ -40,3 +40,4 @@ def test_random_covers_every_candidate_and_empty_means_none():
 
 def test_backoff_doubles_up_to_the_cap():
     assert [s.backoff_seconds(n, 30, 200) for n in (1, 2, 3, 4)] == [30, 60, 120, 200]
+
