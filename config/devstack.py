@@ -69,12 +69,13 @@ def run(processes: list[str]) -> int:
         try:
             return honcho.wait()
         except KeyboardInterrupt:
+            # Ctrl-C reaches honcho too (same process group); give its children time to finish.
             honcho.send_signal(signal.SIGINT)
             try:
-                return honcho.wait(timeout=40)
+                honcho.wait(timeout=40)
             except subprocess.TimeoutExpired:
                 honcho.kill()
-                return 130
+            return 0
     except subprocess.CalledProcessError as exc:
         print(f"Set-up step failed: {' '.join(exc.cmd)}", file=sys.stderr)
         return exc.returncode or 1

@@ -14,3 +14,6 @@ accesslog = None  # the app logs one structured line per request
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket defaults to one path per user; several web processes on one host
+# (tests, benchmarks, blue/green) would fight over it, and it slowed shutdown. We don't use it.
+control_socket_disable = True

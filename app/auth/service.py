@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.auth import tokens
 from app.auth.models import RefreshToken, User
@@ -192,26 +193,35 @@ def ensure_admin(email: str, password: str, display_name: str = "Administrator")
     return user, False
 
 
+def _claim_text(claims: dict, name: str, limit: int) -> str | None:
+    """A string claim that fits its column; anything else is dropped rather than stored cut."""
+    value = claims.get(name)
+    return value if isinstance(value, str) and 0 < len(value) <= limit else None
+
+
 def user_for_firebase_claims(claims: dict) -> User:
     """The local user row for a verified Firebase identity, created on first sight. Commits."""
     uid = claims.get("uid") or claims.get("sub")
-    if not uid:
+    if not isinstance(uid, str) or not uid:
         raise AuthenticationError("The Firebase token has no uid")
     user = db.session.execute(select(User).where(User.uid == uid)).scalar_one_or_none()
-    email = normalise_email(claims["email"]) if claims.get("email") else None
     if user is None:
+        email = _claim_text(claims, "email", 320)
+        email = normalise_email(email) if email else None
         if email and find_user_by_email(email) is not None:
-            email = None  # the address belongs to a local account; never merge identities silently
-        user = User(uid=uid, email=email, display_name=(claims.get("name") or (email or uid).split("@")[0])[:100],
-                    avatar_url=claims.get("picture"), role=ROLE_USER, subscription_tier="free", preferences={},
-                    auth_provider="firebase")
+            email = None  # the address belongs to another account; never merge identities silently
+        name = (_claim_text(claims, "name", 1000) or (email or uid).split("@")[0]).strip()[:100] or uid[:100]
+        user = User(uid=uid, email=email, display_name=name, avatar_url=_claim_text(claims, "picture", 1024),
+                    role=ROLE_USER, subscription_tier="free", preferences={}, auth_provider="firebase")
         db.session.add(user)
         try:
             db.session.commit()
-        except Exception:
-            # a concurrent first request created it; use that row
+        except IntegrityError:
+            # a concurrent first request for the same uid won the insert; use its row
             db.session.rollback()
-            user = db.session.execute(select(User).where(User.uid == uid)).scalar_one()
+            user = db.session.execute(select(User).where(User.uid == uid)).scalar_one_or_none()
+            if user is None:  # lost a race on the e-mail instead: retry once, without it
+                return user_for_firebase_claims({**claims, "email": None})
     if not user.is_active:
         raise AuthenticationError("The account is not active")
     return user

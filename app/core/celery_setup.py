@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from celery import Celery, Task, signals
 from flask import Flask
-from kombu import Queue
+from kombu import Exchange, Queue
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -20,7 +20,7 @@ def celery_init_app(app: Flask) -> Celery:
     queue_names = settings.pop("task_queues_names")
     celery_app = Celery(app.import_name, task_cls=FlaskTask)
     celery_app.config_from_object(settings)
-    celery_app.conf.task_queues = [Queue(name) for name in queue_names]
+    celery_app.conf.task_queues = [Queue(name, Exchange(name, type="direct"), routing_key=name) for name in queue_names]
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     _connect_signals(app)

@@ -104,6 +104,9 @@ def current_identity(required: bool = False) -> Identity | None:
 def _documented(func, security, forbidden: bool):
     func = _doc.doc(security=security)(func)
     func = _doc.alt_response(401, response="UNAUTHORIZED", description="Missing or invalid credentials")(func)
+    # with AUTH_PROVIDER=firebase, verifying a token may need Google, which can be unreachable
+    func = _doc.alt_response(503, response="SERVICE_UNAVAILABLE",
+                             description="The identity provider could not be reached")(func)
     if forbidden:
         func = _doc.alt_response(403, response="FORBIDDEN", description="The caller lacks the required role")(func)
     return func
@@ -152,4 +155,7 @@ def optional_auth(view):
         current_identity()
         return view(*args, **kwargs)
 
+    wrapper = _doc.alt_response(401, response="UNAUTHORIZED", description="Invalid credentials")(wrapper)
+    wrapper = _doc.alt_response(503, response="SERVICE_UNAVAILABLE",
+                                description="The identity provider could not be reached")(wrapper)
     return _doc.doc(security=[{}, *ANY_SECURITY])(wrapper)

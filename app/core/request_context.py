@@ -56,15 +56,18 @@ def _log_request(response) -> None:
     started = g.get("request_started")
     latency_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
     identity = g.get("identity")
+    user = None
+    if identity is not None:
+        user = identity.user_id if identity.user_id is not None else identity.role
     log.info(
         "%s %s %s %.2fms", request.method, request.path, response.status_code, latency_ms or 0,
         extra={
             "method": request.method,
             "path": request.path,
             "status": response.status_code,
-            "latency_ms": latency_ms,
-            "user_id": getattr(identity, "user_id", None) or getattr(identity, "role", None) if identity else None,
-            "remote_addr": request.remote_addr,
+            "latencyMs": latency_ms,
+            "userId": user,
+            "remoteAddr": request.remote_addr,
         },
     )
 

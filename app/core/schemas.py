@@ -1,6 +1,8 @@
 """Base marshmallow schemas: camelCase on the wire, snake_case in Python."""
 from __future__ import annotations
 
+from datetime import timezone
+
 import marshmallow as ma
 
 
@@ -9,14 +11,32 @@ def camelize(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+class UtcDateTime(ma.fields.DateTime):
+    """An instant on the wire, always with its offset (RFC 3339, as the spec's date-time says).
+
+    SQLite hands timezone-aware columns back naive; they were stored as UTC, so they are sent as
+    UTC rather than as an offset-less local time that a client would have to guess about.
+    """
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 class CamelSchema(ma.Schema):
-    """Every field's wire name is the camelCase of its attribute; unknown input keys are refused."""
+    """Every field's wire name is the camelCase of its attribute; unknown input keys are refused.
+
+    A plain ``fields.DateTime`` is served as ``UtcDateTime``, so no domain can leak a naive time.
+    """
 
     class Meta:
         unknown = ma.RAISE
 
     def on_bind_field(self, field_name: str, field_obj: ma.fields.Field) -> None:
         field_obj.data_key = camelize(field_obj.data_key or field_name)
+        if type(field_obj) is ma.fields.DateTime:
+            field_obj.__class__ = UtcDateTime  # same state, only serialisation differs
 
 
 class ErrorDetailSchema(ma.Schema):

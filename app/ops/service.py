@@ -30,7 +30,8 @@ def _check_redis() -> dict:
 def _check_celery() -> dict:
     celery = current_app.extensions["celery"]
     timeout = current_app.config["HEALTH_CHECK_TIMEOUT"]
-    replies = celery.control.ping(timeout=max(0.2, timeout * 0.8))
+    # limit=1: return on the first reply instead of waiting out the timeout for more workers
+    replies = celery.control.ping(timeout=max(0.2, timeout * 0.8), limit=1)
     if not replies:
         raise RuntimeError("no worker answered the ping")
     return {"workers": len(replies)}

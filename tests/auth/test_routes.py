@@ -93,6 +93,6 @@ def test_expired_access_token_is_refused(app, client, user):
 def test_token_signed_with_another_key_is_refused(client, user):
     from app.auth import tokens
 
-    token = tokens.issue_access_token("another-secret", user_id=user["id"], uid=user["uid"], role="admin",
+    token = tokens.issue_access_token("another-secret-that-is-long-enough-for-hs256", user_id=user["id"], uid=user["uid"], role="admin",
                                       tier="family", ttl=600)
     assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
