@@ -61,7 +61,9 @@ def _fuzz(operation, app, headers: dict) -> None:
     def run(case):
         with app.app_context():
             limiter.reset()
-        case.call_and_validate(headers=headers, checks=CHECKS)
+        # the WSGI transport hands compressed bodies over undecoded; lists past COMPRESS_MIN_SIZE would
+        # fail to parse, so ask for the identity encoding (compression has its own tests)
+        case.call_and_validate(headers={"Accept-Encoding": "identity", **headers}, checks=CHECKS)
 
     run()
 
