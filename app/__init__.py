@@ -34,6 +34,7 @@ def _init_extensions(app: Flask) -> None:
     from app.blueprints import register_blueprints, register_socket_events
     from app.core.celery_setup import celery_init_app
     from app.core.metrics import init_metrics
+    from app.core.origins import socket_origin_check
     from app.core.request_context import init_request_context
     from app.errors import register_error_handlers
     from app.extensions import api, compress, cors, db, limiter, migrate, redis, socketio
@@ -59,7 +60,7 @@ def _init_extensions(app: Flask) -> None:
     socketio.init_app(
         app,
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-        cors_allowed_origins=app.config["CORS_ORIGINS"] or "*",
+        cors_allowed_origins=socket_origin_check(app.config["CORS_ORIGINS"] or "*"),
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         logger=False,
         engineio_logger=False,

@@ -25,8 +25,27 @@ def register_blueprints(app: Flask, api) -> None:
     api.register_blueprint(proxies_blp, url_prefix="/api/v1/proxies")
     api.register_blueprint(monitoring_blp, url_prefix="/api/v1/monitoring")
     app.register_blueprint(dashboard_blp)  # HTML, outside the API spec
+
+    from app.catalog.routes import blp as catalog_blp
+
+    api.register_blueprint(catalog_blp, url_prefix="/api/v1/content")
+
+    from app.playback.routes import admin_blp as admin_stats_blp, blp as playback_blp
+    from app.users.routes import blp as users_blp
+
+    api.register_blueprint(users_blp, url_prefix="/api/v1/users")
+    api.register_blueprint(playback_blp, url_prefix="/api/v1/streaming")
+    api.register_blueprint(admin_stats_blp, url_prefix="/api/v1/admin")
     app.register_blueprint(docs_blp)  # Swagger UI from local files
+
+    from app.rooms.demo import demo_blp
+    from app.rooms.routes import blp as rooms_blp, legacy_blp as rooms_legacy_blp
+
+    api.register_blueprint(rooms_blp, url_prefix="/api/v1/watch-together")
+    api.register_blueprint(rooms_legacy_blp, url_prefix="/auth/watch-together")  # the original backend's paths
+    app.register_blueprint(demo_blp)
 
 
 def register_socket_events() -> None:
     """Import each domain's events module so its handlers bind to the socketio instance."""
+    from app.rooms import events as rooms_events  # noqa: F401

@@ -38,3 +38,18 @@ def seed_command() -> None:
     for name, seeder in SEEDERS:
         seeder()
         click.echo(f"seeded: {name}")
+
+
+def _seed_catalog() -> None:
+    from app.catalog.demo import seed_catalog
+
+    click.echo(f"Demo catalog: {seed_catalog()} titles created")
+
+
+def _seed_viewers() -> None:
+    from app.playback.demo import DEMO_PASSWORD, seed_viewers
+
+    click.echo(f"Demo viewers: {seed_viewers()} created (password {DEMO_PASSWORD!r})")
+
+
+SEEDERS += [("catalog", _seed_catalog), ("demo viewers", _seed_viewers)]

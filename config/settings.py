@@ -105,6 +105,22 @@ class BaseConfig:
             },
         }
 
+        # Catalog and playback
+        self.SEARCH_RATE_LIMIT = env_str("SEARCH_RATE_LIMIT", "30 per minute")  # per user (per IP when anonymous)
+        self.HOME_ROW_SIZE = env_int("HOME_ROW_SIZE", 12)
+        self.HOME_GENRE_ROWS = env_int("HOME_GENRE_ROWS", 6)
+        self.TRENDING_DAYS = env_int("TRENDING_DAYS", 7)
+        self.CATALOG_COUNT_CACHE_TTL = env_int("CATALOG_COUNT_CACHE_TTL", 300)
+        self.PLAYBACK_FLUSH_INTERVAL = env_float("PLAYBACK_FLUSH_INTERVAL", 10.0)
+        self.PLAYBACK_FLUSH_BATCH = env_int("PLAYBACK_FLUSH_BATCH", 500)
+        self.PLAYBACK_IDLE_TIMEOUT = env_int("PLAYBACK_IDLE_TIMEOUT", 300)
+        self.PLAYBACK_SESSION_TTL = env_int("PLAYBACK_SESSION_TTL", 24 * 3600)
+        self.RESUME_MIN_PERCENT = env_float("RESUME_MIN_PERCENT", 5.0)
+        self.RESUME_COMPLETE_PERCENT = env_float("RESUME_COMPLETE_PERCENT", 90.0)
+        self.RESUME_END_MARGIN = env_float("RESUME_END_MARGIN", 10.0)
+        self.RESUME_MIN_DURATION = env_float("RESUME_MIN_DURATION", 300.0)
+        self.CONTINUE_WATCHING_SIZE = env_int("CONTINUE_WATCHING_SIZE", 20)
+
         # Socket.IO
         self.SOCKETIO_MESSAGE_QUEUE = env_str("SOCKETIO_MESSAGE_QUEUE", self.REDIS_URL)
 
@@ -145,6 +161,19 @@ class BaseConfig:
 
         # Celery beat entries that depend on the settings above
         self.CELERY["beat_schedule"].update(probe_schedule(self.PROVIDER_CHECK_INTERVAL, self.PROXY_PROBE_INTERVAL))
+
+        # Watch together (seconds unless named _MS)
+        self.ROOM_MAX_PARTICIPANTS = env_int("ROOM_MAX_PARTICIPANTS", 10)
+        self.ROOM_TIME_BROADCAST_INTERVAL = env_float("ROOM_TIME_BROADCAST_INTERVAL", 5.0)
+        self.ROOM_HEARTBEAT_TIMEOUT = env_float("ROOM_HEARTBEAT_TIMEOUT", 60.0)
+        self.ROOM_COMMAND_LEAD_MS = env_int("ROOM_COMMAND_LEAD_MS", 0)  # 0: twice the slowest round trip
+        self.ROOM_READY_TIMEOUT = env_float("ROOM_READY_TIMEOUT", 5.0)
+        self.ROOM_REJOIN_GRACE = env_float("ROOM_REJOIN_GRACE", 30.0)
+        self.ROOM_EMPTY_GRACE = env_float("ROOM_EMPTY_GRACE", 10.0)
+        self.ROOM_IDLE_TTL = env_int("ROOM_IDLE_TTL", 24 * 3600)
+        self.ROOM_CHAT_HISTORY = env_int("ROOM_CHAT_HISTORY", 50)
+        self.ROOM_CHAT_RATE_LIMIT = env_int("ROOM_CHAT_RATE_LIMIT", 5)
+        self.ROOM_CHAT_RATE_WINDOW = env_int("ROOM_CHAT_RATE_WINDOW", 5)
 
     def validate(self) -> None:
         """Refuse settings that are unsafe for this environment."""
@@ -248,8 +277,15 @@ def celery_settings(redis_url: str) -> dict:
         "task_send_sent_event": True,
         "beat_schedule": {
             "ops-heartbeat": {"task": "workers.ops.record_heartbeat", "schedule": timedelta(seconds=60)},
+            "playback-flush-progress": {"task": "workers.playback.flush_progress",
+                                        "schedule": timedelta(seconds=env_float("PLAYBACK_FLUSH_INTERVAL", 10.0))},
+            "playback-end-idle-sessions": {"task": "workers.playback.end_idle_sessions",
+                                           "schedule": timedelta(seconds=60)},
+            "rooms-close-idle": {"task": "workers.rooms.close_idle_rooms",
+                                 "schedule": timedelta(seconds=env_int("ROOM_SWEEP_INTERVAL", 300)),
+                                 "options": {"queue": "default"}},
         },
-        "include": ["workers.ops", "workers.providers", "workers.proxies"],
+        "include": ["workers.ops", "workers.playback", "workers.rooms", "workers.providers", "workers.proxies"],
         "task_routes": {"workers.providers.*": {"queue": "probes"}, "workers.proxies.*": {"queue": "probes"}},
     }
 

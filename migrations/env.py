@@ -47,6 +47,18 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_object(object, name, type_, reflected, compare_to):
+    """Autogenerate skips the full-text objects that migrations create by hand (0003_catalog_playback:
+    the FTS5 table and its shadow tables on SQLite, the tsvector column and search indexes on PostgreSQL)."""
+    if type_ == "table" and name.startswith("content_fts"):
+        return False
+    if type_ == "column" and name == "search_vector":
+        return False
+    if type_ == "index" and name in ("ix_content_search_vector", "ix_content_title_trgm"):
+        return False
+    return True
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -87,6 +99,7 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

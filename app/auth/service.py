@@ -241,3 +241,45 @@ def social_login(id_token: str) -> dict:
     user.last_login_at = utcnow()
     db.session.commit()
     return {"access_token": id_token, "refresh_token": None, "expires_in": None, "token_type": "Bearer", "user": user}
+
+
+# ---- used by the users, catalog and playback domains ---------------------------------------
+
+def viewer_profile(user_id: int) -> dict:
+    """The current role, tier and preferences of a user (fresh, not from the token)."""
+    row = db.session.execute(
+        select(User.role, User.subscription_tier, User.preferences, User.is_active).where(User.id == user_id)
+    ).one_or_none()
+    if row is None or not row.is_active:
+        raise AuthenticationError("The account no longer exists or is disabled")
+    return {"role": row.role, "tier": row.subscription_tier, "preferences": row.preferences or {}}
+
+
+def update_profile(user_id: int, changes: dict) -> User:
+    """Apply profile changes (display_name, avatar_url, preferences merged, subscription_tier). Commits."""
+    user = get_user(user_id)
+    if "display_name" in changes:
+        user.display_name = changes["display_name"].strip() or user.display_name
+    if "avatar_url" in changes:
+        user.avatar_url = changes["avatar_url"]
+    if "preferences" in changes:
+        user.preferences = {**(user.preferences or {}), **changes["preferences"]}
+    if "subscription_tier" in changes:
+        if changes["subscription_tier"] not in TIERS:
+            raise ValidationError("Unknown subscription tier", field="subscriptionTier")
+        user.subscription_tier = changes["subscription_tier"]
+    db.session.commit()
+    return user
+
+
+def user_counts(since_day, since_week) -> dict:
+    """Totals for the admin dashboard: users, by tier, signed in within a day and a week."""
+    from sqlalchemy import func
+
+    by_tier = dict(db.session.execute(select(User.subscription_tier, func.count()).group_by(User.subscription_tier)).all())
+    return {
+        "total": sum(by_tier.values()),
+        "byTier": {tier: by_tier.get(tier, 0) for tier in TIERS},
+        "signedIn24h": db.session.scalar(select(func.count()).where(User.last_login_at >= since_day)),
+        "signedIn7d": db.session.scalar(select(func.count()).where(User.last_login_at >= since_week)),
+    }

@@ -7,13 +7,14 @@ import time
 import pytest
 import requests
 
+from tests.ops.test_health import lonely_broker
 from tests.support.processes import ServerProcess
 
 
 @pytest.mark.slow
 def test_in_flight_request_finishes_after_sigterm(app, test_env):
-    # no Celery worker runs here, so /health spends ~0.8 s waiting for a ping: a slow request
-    server = ServerProcess(test_env, extra_env={"GRACEFUL_TIMEOUT": "10"})
+    # a broker database no worker listens on makes /health wait ~0.8 s for a ping: a slow request
+    server = ServerProcess(test_env, extra_env={"GRACEFUL_TIMEOUT": "10", "CELERY_BROKER_URL": lonely_broker(test_env)})
     server.start()
     result = {}
 

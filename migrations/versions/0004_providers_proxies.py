@@ -1,7 +1,7 @@
 """custom providers and proxies (providers and proxies domains)
 
-Revision ID: 0002_providers_proxies
-Revises: 0001_users
+Revision ID: 0004_providers_proxies
+Revises: 0003_catalog_playback
 Create Date: 2026-11-23 15:07:11.645919
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0002_providers_proxies'
-down_revision = '0001_users'
+revision = '0004_providers_proxies'
+down_revision = '0003_catalog_playback'
 branch_labels = None
 depends_on = None
 

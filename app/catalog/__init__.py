@@ -1,0 +1,1 @@
+"""The catalog: movies and series (seasons, episodes), genres, credits, browse and search."""

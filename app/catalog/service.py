@@ -1,0 +1,114 @@
+"""The catalog's public interface: routes and other domains call only these names.
+
+Browsing, search and admin writes live in their own modules (``browse``, ``search``, ``admin``);
+this module adds what spans them: sources, playback targets and completion counting.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from app.catalog import keys
+from app.catalog.access import (ANONYMOUS, Viewer, ensure_playable, ensure_visible, viewer_for,  # noqa: F401
+                                viewer_for_user)
+from app.catalog.admin import (create_content, create_episode, create_season, delete_content,  # noqa: F401
+                               delete_episode, delete_season, update_content, update_episode, update_season)
+from app.catalog.browse import (card, cards_by_id, episodes_by_id, get_content, home, list_content,  # noqa: F401
+                                load_content, next_episode)
+from app.catalog.models import Content, Episode, Season
+from app.catalog.schemas import MAX_DB_INT
+from app.catalog.search import search_content  # noqa: F401
+from app.core.timeutil import utcnow
+from app.errors import NotFoundError, ValidationError
+from app.extensions import db, redis
+from app.providers import service as providers
+
+
+def playback_target(content_id: int, episode_id: int | None, viewer: Viewer) -> dict:
+    """What a viewer is about to play, after the visibility, maturity and tier checks.
+
+    Returns ``{content_id, episode_id, season_number, episode_number, duration, content}`` where
+    ``duration`` is in seconds (0 when the catalog does not know it).
+    """
+    content = load_content(content_id)
+    ensure_playable(content, viewer)
+    if content.kind == "series":
+        if episode_id is None:
+            raise ValidationError("episodeId is required to play a series", field="episodeId")
+        episode = db.session.get(Episode, episode_id) if 0 < episode_id <= MAX_DB_INT else None
+        if episode is None or episode.content_id != content.id:
+            raise NotFoundError("The episode was not found")
+        minutes = episode.runtime_minutes or content.runtime_minutes
+        return {"content_id": content.id, "episode_id": episode.id, "season_number": episode.season.number,
+                "episode_number": episode.number, "duration": (minutes or 0) * 60, "content": content}
+    if episode_id is not None:
+        raise ValidationError("A movie has no episodes", field="episodeId")
+    return {"content_id": content.id, "episode_id": None, "season_number": None, "episode_number": None,
+            "duration": (content.runtime_minutes or 0) * 60, "content": content}
+
+
+def embeds_for(content: Content, season: int | None = None, episode: int | None = None) -> list[dict]:
+    """Provider embeds for a title (best provider first); a provider that cannot embed it is skipped."""
+    media_id = str(content.tmdb_id) if content.tmdb_id else content.imdb_id
+    if not media_id:
+        return []
+    media_type = "tv" if content.kind == "series" else "movie"
+    sources = []
+    for provider in providers.list_providers():
+        try:
+            sources.append(providers.build_embed(provider.id, media_id, media_type,
+                                                 season if media_type == "tv" else None,
+                                                 episode if media_type == "tv" else None))
+        except (ValidationError, NotFoundError):
+            continue
+    return sources
+
+
+def sources(content_id: int, viewer: Viewer, season: int | None, episode: int | None) -> list[dict]:
+    """Where a title can be watched today; a series needs ``season`` and ``episode``."""
+    content = load_content(content_id)
+    ensure_playable(content, viewer)
+    if content.kind == "series":
+        if season is None or episode is None:
+            raise ValidationError("season and episode are required for a series",
+                                  field="season" if season is None else "episode")
+        exists = db.session.scalar(select(Episode.id).join(Season, Season.id == Episode.season_id).where(
+            Episode.content_id == content.id, Season.number == season, Episode.number == episode).limit(1))
+        if exists is None:
+            raise NotFoundError("The episode was not found")
+    return embeds_for(content, season, episode)
+
+
+def count_completion(content_id: int) -> None:
+    """One more completed view: the view count (in the caller's transaction) and today's trending."""
+    db.session.execute(update(Content).where(Content.id == content_id).values(view_count=Content.view_count + 1))
+
+
+def record_trending(content_ids: list[int]) -> None:
+    """Feed trending after the commit that counted the views."""
+    if not content_ids:
+        return
+    day_key = keys.trending_day(utcnow().date().isoformat())
+    pipe = redis.pipeline(transaction=False)
+    for content_id in content_ids:
+        pipe.zincrby(day_key, 1, content_id)
+    pipe.expire(day_key, int(timedelta(days=current_app.config["TRENDING_DAYS"] + 1).total_seconds()))
+    pipe.execute()
+
+
+def content_counts() -> dict:
+    rows = db.session.execute(select(Content.kind, Content.status, func.count()).group_by(Content.kind,
+                                                                                          Content.status)).all()
+    by_kind: dict[str, int] = {}
+    by_status: dict[str, int] = {}
+    for kind, status, count in rows:
+        by_kind[kind] = by_kind.get(kind, 0) + count
+        by_status[status] = by_status.get(status, 0) + count
+    return {"total": sum(by_kind.values()), "byKind": by_kind, "byStatus": by_status}
+
+
+def top_content(limit: int) -> list[dict]:
+    return [card(c) for c in db.session.scalars(
+        select(Content).order_by(Content.view_count.desc(), Content.id).limit(limit))]

@@ -1,0 +1,1 @@
+"""Playback sessions, the Redis progress buffer, watch history, resume rules and analytics."""

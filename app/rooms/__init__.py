@@ -1,0 +1,1 @@
+"""Watch together: synchronized rooms over Socket.IO and REST (state in Redis)."""

@@ -1,0 +1,69 @@
+"""Sending room events: Socket.IO rooms named per watch room and per user, via the message queue.
+
+``socketio.emit`` and ``enter_room``/``leave_room`` go through the Redis message queue, so they
+reach sockets held by any web process, and work from REST views and Celery tasks alike.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import current_app
+
+from app.extensions import socketio
+
+log = logging.getLogger(__name__)
+NAMESPACE = "/"
+
+
+def channel(room_id: str) -> str:
+    return f"watch:{room_id}"
+
+
+def user_channel(user_id: str) -> str:
+    return f"user:{user_id}"
+
+
+def to_room(room_id: str, event: str, data: dict, skip_sid: str | None = None) -> None:
+    socketio.emit(event, data, to=channel(room_id), skip_sid=skip_sid, namespace=NAMESPACE)
+
+
+def to_sid(sid: str, event: str, data: dict) -> None:
+    socketio.emit(event, data, to=sid, namespace=NAMESPACE)
+
+
+def to_user(user_id: str, event: str, data: dict) -> None:
+    socketio.emit(event, data, to=user_channel(user_id), namespace=NAMESPACE)
+
+
+def enter(sid: str, room_id: str) -> None:
+    socketio.server.enter_room(sid, channel(room_id), namespace=NAMESPACE)
+
+
+def enter_user(sid: str, user_id: str) -> None:
+    socketio.server.enter_room(sid, user_channel(user_id), namespace=NAMESPACE)
+
+
+def leave(sid: str, room_id: str) -> None:
+    socketio.server.leave_room(sid, channel(room_id), namespace=NAMESPACE)
+
+
+def later(delay_s: float, func, *args) -> None:
+    """Run ``func(*args)`` in an app context after ``delay_s``, as a greenlet of this process.
+
+    Timers are a courtesy for prompt events; correctness never depends on one firing, since
+    every room change reaps stale members and the beat sweep closes what timers missed.
+    """
+    app = current_app._get_current_object()
+
+    def run():
+        with app.app_context():
+            try:
+                func(*args)
+            except Exception:  # a timer must never take the worker down
+                log.exception("room timer %s failed", getattr(func, "__name__", func))
+
+    # Under the gevent worker threading is monkey-patched, so this is a cheap greenlet.
+    timer = threading.Timer(delay_s, run)
+    timer.daemon = True
+    timer.start()

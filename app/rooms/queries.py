@@ -1,0 +1,52 @@
+"""Read-only views of rooms: one room, the public list, the sync and load stats, usable providers."""
+from __future__ import annotations
+
+import time
+
+from app.core.timeutil import now_ms
+from app.providers import service as providers
+from app.rooms import state as st
+from app.rooms import store
+from app.rooms.service import RoomNotFound, room_view
+
+
+def get_room(room_id: str) -> dict:
+    loaded = store.load(room_id)
+    if loaded is None:
+        raise RoomNotFound()
+    return room_view(*loaded)
+
+
+def list_public_rooms(page: int, per_page: int) -> tuple[list[dict], int]:
+    ids, total = store.public_room_ids((page - 1) * per_page, per_page)
+    rooms = []
+    for room_id in ids:
+        loaded = store.load(room_id)
+        if loaded is None:
+            store.forget(room_id)
+            continue
+        rooms.append(room_view(*loaded))
+    return rooms, total
+
+
+def stats() -> dict:
+    rooms = participants = connected = 0
+    spreads = []
+    for room_id in store.all_room_ids():
+        loaded = store.load(room_id)
+        if loaded is None:
+            continue
+        room, members = loaded
+        rooms += 1
+        participants += len(members)
+        connected += sum(1 for m in members.values() if m["sids"])
+        spreads.append({"roomId": room_id, "spreadMs": st.spread_ms(members)})
+    minute = int(time.time() // 60)
+    measured = [s["spreadMs"] for s in spreads if s["spreadMs"] is not None]
+    return {"rooms": rooms, "participants": participants, "connectedParticipants": connected,
+            "eventsPerMinute": store.events_in_minute(minute - 1) + store.events_in_minute(minute),
+            "maxSpreadMs": max(measured) if measured else None, "rooms_detail": spreads, "serverTime": now_ms()}
+
+
+def room_providers() -> list[dict]:
+    return [{"id": p.id, "name": p.name, "priority": p.priority} for p in providers.list_providers()]

@@ -1,0 +1,173 @@
+"""REST twins of the room events under /api/v1/watch-together (and the original /auth/watch-together).
+
+The caller is always the actor; each view makes one service call, which emits the same
+Socket.IO events as the socket handler would.
+"""
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.core.envelope import envelope, ok, page_envelope
+from app.core.identity import auth_required, current_identity
+from app.core.pagination import PaginationArgsSchema, page_meta
+from app.errors import ValidationError
+from app.rooms import playback, queries, service
+from app.rooms.schemas import (
+    ActionResultSchema, CreateRoomSchema, KickUserSchema, MembershipSchema, PlaybackSchema, RoomProviderSchema,
+    RoomRefSchema, RoomSchema, RoomStateSchema, RoomStatsSchema, TransferAdminSchema,
+)
+
+blp = Blueprint("rooms", __name__, description="Watch together: synchronized rooms (REST twins of the Socket.IO events)")
+legacy_blp = Blueprint("rooms_legacy", __name__,
+                       description="Watch together under the original backend's /auth/watch-together paths")
+
+user_only = auth_required(allow_service=False)
+
+
+def _errors(*statuses, body: bool = False):
+    """Document each error status a view can answer (the fuzz test holds us to it).
+
+    The core plugin adds the plumbing's statuses (429; 400/413/415 for bodies) only under
+    /api/, and these views also answer on the legacy /auth/watch-together paths, so they say so
+    themselves.
+    """
+
+    def decorator(func):
+        for status in (*statuses, 429, *((400, 413, 415) if body else ())):
+            func = blp.alt_response(status, response=HTTPStatus(status).name)(func)
+        return func
+
+    return decorator
+
+
+def _same_room(path_id: str, body: dict) -> None:
+    if body.get("room_id") not in (None, path_id):
+        raise ValidationError("roomId in the body differs from the one in the path", field="roomId")
+
+
+class Rooms(MethodView):
+    @user_only
+    @blp.arguments(PaginationArgsSchema, location="query")
+    @blp.response(200, page_envelope(RoomSchema))
+    @_errors(401, 403, 422)
+    def get(self, args):
+        """Public rooms, newest first"""
+        rooms, total = queries.list_public_rooms(args["page"], args["per_page"])
+        return ok(rooms, meta=page_meta(args["page"], args["per_page"], total))
+
+    @user_only
+    @blp.arguments(CreateRoomSchema)
+    @blp.response(201, envelope(RoomSchema))
+    @_errors(401, 403, 422, body=True)
+    def post(self, body):
+        """Create a room; the caller is its admin (emits room_created)"""
+        return ok(service.create_room(current_identity(), body))
+
+
+class RoomById(MethodView):
+    @user_only
+    @blp.response(200, envelope(RoomSchema))
+    @_errors(401, 403, 404)
+    def get(self, room_id):
+        """A room with its playback state, members and sync spread"""
+        return ok(queries.get_room(room_id))
+
+
+class RoomJoin(MethodView):
+    @user_only
+    @blp.arguments(RoomRefSchema)
+    @blp.response(200, envelope(RoomStateSchema))
+    @_errors(401, 403, 404, 409, 422, 503, body=True)
+    def post(self, body, room_id):
+        """Join (emits user_joined; the caller's sockets get initial_state)"""
+        _same_room(room_id, body)
+        service.check_claims(current_identity(), body)
+        return ok(service.join_room(current_identity(), room_id))
+
+
+class RoomLeave(MethodView):
+    @user_only
+    @blp.arguments(RoomRefSchema)
+    @blp.response(200, envelope(MembershipSchema))
+    @_errors(401, 403, 404, 422, 503, body=True)
+    def post(self, body, room_id):
+        """Leave (emits user_left, admin_changed when the admin leaves)"""
+        _same_room(room_id, body)
+        service.check_claims(current_identity(), body)
+        return ok(service.leave_room(current_identity(), room_id))
+
+
+class RoomPlayback(MethodView):
+    @user_only
+    @blp.arguments(PlaybackSchema)
+    @blp.response(200, envelope(ActionResultSchema))
+    @_errors(401, 403, 404, 422, 503, body=True)
+    def post(self, body, room_id):
+        """Apply a playback action (emits playback_updated / episode_changed / ...)"""
+        _same_room(room_id, body)
+        return ok(playback.playback_action(current_identity(), room_id, body["action"], body=body))
+
+
+class RoomSync(MethodView):
+    @user_only
+    @blp.arguments(RoomRefSchema)
+    @blp.response(200, envelope(RoomStateSchema))
+    @_errors(401, 403, 404, 422, 503, body=True)
+    def post(self, body, room_id):
+        """The room's current state and the server clock (emits sync_response to the caller)"""
+        _same_room(room_id, body)
+        return ok(playback.sync_request(current_identity(), room_id, body=body))
+
+
+class RoomTransferAdmin(MethodView):
+    @user_only
+    @blp.arguments(TransferAdminSchema)
+    @blp.response(200, envelope(MembershipSchema))
+    @_errors(401, 403, 404, 422, 503, body=True)
+    def post(self, body, room_id):
+        """Hand the admin role to another member (emits admin_changed)"""
+        _same_room(room_id, body)
+        return ok(service.transfer_admin(current_identity(), room_id, body["new_admin_id"], body))
+
+
+class RoomKickUser(MethodView):
+    @user_only
+    @blp.arguments(KickUserSchema)
+    @blp.response(200, envelope(MembershipSchema))
+    @_errors(401, 403, 404, 422, 503, body=True)
+    def post(self, body, room_id):
+        """Remove a member for good (emits user_kicked)"""
+        _same_room(room_id, body)
+        return ok(service.kick_user(current_identity(), room_id, body["user_id_to_kick"], body))
+
+
+class RoomStats(MethodView):
+    @user_only
+    @blp.response(200, envelope(RoomStatsSchema))
+    @_errors(401, 403)
+    def get(self):
+        """Rooms, members, events per minute and sync spread"""
+        return ok(queries.stats())
+
+
+class RoomProviders(MethodView):
+    @user_only
+    @blp.response(200, envelope(RoomProviderSchema, many=True))
+    @_errors(401, 403)
+    def get(self):
+        """Providers a room can switch to"""
+        return ok(queries.room_providers())
+
+
+_ROOM = "/rooms/<string(minlength=1, maxlength=64):room_id>"
+_ROUTES = [("/rooms", Rooms), (_ROOM, RoomById), (f"{_ROOM}/join", RoomJoin), (f"{_ROOM}/leave", RoomLeave),
+           (f"{_ROOM}/playback", RoomPlayback), (f"{_ROOM}/sync", RoomSync),
+           (f"{_ROOM}/transfer-admin", RoomTransferAdmin), (f"{_ROOM}/kick-user", RoomKickUser),
+           ("/stats", RoomStats), ("/providers", RoomProviders)]
+
+for _path, _view in _ROUTES:
+    blp.route(_path)(_view)
+    legacy_blp.route(_path, endpoint=f"legacy_{_view.__name__}")(_view)

@@ -1,0 +1,1 @@
+"""Users as viewers: profile and preferences, favorites (history lives with playback)."""

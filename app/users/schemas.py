@@ -1,0 +1,45 @@
+"""Users-domain schemas: profile, preferences, favorites."""
+from __future__ import annotations
+
+import marshmallow as ma
+
+from app.catalog.maturity import RATINGS
+from app.catalog.schemas import LANGUAGE, URL, ContentCardSchema, Text, db_id
+from app.core.identity import TIERS
+from app.core.schemas import CamelSchema
+
+
+class PreferencesSchema(CamelSchema):
+    language = Text(validate=LANGUAGE)
+    subtitle_language = Text(allow_none=True, validate=LANGUAGE)
+    autoplay_next_episode = ma.fields.Boolean()
+    maturity_limit = Text(allow_none=True, validate=ma.validate.OneOf(RATINGS))
+
+
+class ProfileSchema(CamelSchema):
+    id = ma.fields.Integer(required=True)
+    email = ma.fields.String(allow_none=True)
+    display_name = ma.fields.String(required=True)
+    avatar_url = ma.fields.String(allow_none=True)
+    role = ma.fields.String(required=True)
+    subscription_tier = ma.fields.String(required=True, metadata={"enum": list(TIERS)})
+    preferences = ma.fields.Dict(required=True, metadata={"description": "language, subtitleLanguage, "
+                                                                         "autoplayNextEpisode, maturityLimit"})
+    created_at = ma.fields.DateTime(required=True)
+
+
+class ProfilePatchSchema(CamelSchema):
+    display_name = Text(min_length=1, max_length=100)
+    avatar_url = Text(allow_none=True, max_length=1024, validate=URL)
+    preferences = ma.fields.Nested(PreferencesSchema)
+    subscription_tier = Text(validate=ma.validate.OneOf(TIERS), metadata={"description": "Admins only"})
+
+
+class FavoriteBodySchema(CamelSchema):
+    content_id = db_id(required=True)
+
+
+class FavoriteSchema(CamelSchema):
+    content_id = ma.fields.Integer(required=True)
+    created_at = ma.fields.DateTime(required=True)
+    content = ma.fields.Nested(ContentCardSchema, allow_none=True)

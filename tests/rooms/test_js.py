@@ -1,0 +1,54 @@
+"""The official socket.io-client 4 under Node, and the demo page in Debian's headless Chromium."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+JS = Path(__file__).resolve().parent.parent / "js"
+
+
+@pytest.fixture(scope="session")
+def node_deps():
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if not node or not npm:
+        pytest.skip("node/npm are not installed: the official JS client tests need them")
+    installed = JS / "node_modules" / ".package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < (JS / "package-lock.json").stat().st_mtime:
+        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=JS, capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            pytest.skip(f"npm ci failed in tests/js (offline?): {done.stderr[-500:]}")
+    return node
+
+
+def run_node(node: str, script: str, *args: str, timeout: float = 60) -> dict:
+    done = subprocess.run([node, str(JS / script), *args], cwd=JS, capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("transport", ["websocket", "polling"])
+def test_official_js_client(node_deps, server, make_user, token_for, transport):
+    result = run_node(node_deps, "client_check.mjs", server.url, token_for(make_user()), token_for(make_user()),
+                      transport)
+    assert "error" not in result, result
+    assert result["anonymous"] == {"ok": False, "code": "AUTHENTICATION_ERROR"}
+    assert result["connected"] and result["created"] and result["joinedParticipants"] == 2
+    assert result["playing"] is True and 100 <= result["leadMs"] <= 1000
+    assert result["refusedCode"] == "NOT_ROOM_ADMIN" and result["errorEvent"] == "playback_action"
+
+
+@pytest.mark.browser
+def test_demo_pages_stay_in_sync_in_chromium(node_deps, server, make_user):
+    chromium = shutil.which("chromium")
+    if not chromium:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    a, b = make_user(password="password123"), make_user(password="password123")
+    result = run_node(node_deps, "browser_sync.mjs", server.url, a["email"], b["email"], "password123", timeout=90)
+    assert "error" not in result, result
+    assert result["statusBefore"] == "paused" and result["statusAfter"] == "playing"
+    assert result["positionB"] >= 0.5
+    assert abs(result["positionA"] - result["positionB"]) < 0.25  # both follow the same room clock
