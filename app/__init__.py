@@ -67,6 +67,9 @@ def _init_extensions(app: Flask) -> None:
     )
     register_socket_events()
     auth.init_app(app)
+    from app import proxies
+
+    proxies.init_app(app)
     celery_init_app(app)
 
     from app.seed import seed_command

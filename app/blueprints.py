@@ -13,6 +13,19 @@ def register_blueprints(app: Flask, api) -> None:
     api.register_blueprint(ops_blp)  # /health, /metrics at the root, outside the envelope
     api.register_blueprint(auth_blp, url_prefix="/api/v1/auth")
 
+    from app.core.converters import register_converters
+    from app.ops.dashboard import dashboard_blp
+    from app.ops.monitoring import monitoring_blp
+    from app.providers.routes import blp as providers_blp, legacy_blp as providers_legacy_blp
+    from app.proxies.routes import blp as proxies_blp
+
+    register_converters(app, api)
+    api.register_blueprint(providers_blp, url_prefix="/api/v1/providers")
+    api.register_blueprint(providers_legacy_blp, url_prefix="/providers")
+    api.register_blueprint(proxies_blp, url_prefix="/api/v1/proxies")
+    api.register_blueprint(monitoring_blp, url_prefix="/api/v1/monitoring")
+    app.register_blueprint(dashboard_blp)  # HTML, outside the API spec
+
     from app.catalog.routes import blp as catalog_blp
 
     api.register_blueprint(catalog_blp, url_prefix="/api/v1/content")

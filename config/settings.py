@@ -124,6 +124,44 @@ class BaseConfig:
         # Socket.IO
         self.SOCKETIO_MESSAGE_QUEUE = env_str("SOCKETIO_MESSAGE_QUEUE", self.REDIS_URL)
 
+        # Providers
+        self.PROVIDER_CHECK_INTERVAL = env_int("PROVIDER_CHECK_INTERVAL", 300)
+        self.PROVIDER_CACHE_TTL = env_int("PROVIDER_CACHE_TTL", 6 * 3600)
+        self.PROVIDER_CHECK_TIMEOUT = env_float("PROVIDER_CHECK_TIMEOUT", 5.0)
+        self.PROVIDER_CHECK_USE_PROXY = env_bool("PROVIDER_CHECK_USE_PROXY", False)
+        self.PROVIDER_DEGRADED_MS = env_float("PROVIDER_DEGRADED_MS", 2000.0)
+        self.PROVIDER_HISTORY_LENGTH = env_int("PROVIDER_HISTORY_LENGTH", 20)
+        self.PROVIDER_BUILTIN_HEALTH_URL = env_str("PROVIDER_BUILTIN_HEALTH_URL")
+        self.PROVIDER_OVERRIDES = provider_overrides()
+        self.EMBED_IFRAME_SANDBOX = env_str("EMBED_IFRAME_SANDBOX", "allow-scripts allow-same-origin allow-presentation")
+        self.EMBED_IFRAME_ALLOW = env_str("EMBED_IFRAME_ALLOW", "autoplay; fullscreen; encrypted-media; picture-in-picture")
+
+        # Proxies and the outbound client
+        self.PROXY_URLS = env_list("PROXY_URLS", [])
+        self.PROXY_STRATEGY = env_str("PROXY_STRATEGY", "round-robin")
+        if self.PROXY_STRATEGY not in ("round-robin", "least-connections", "weighted", "random"):
+            raise ConfigurationError("PROXY_STRATEGY must be round-robin, least-connections, weighted or random")
+        self.PROXY_ROTATION_INTERVAL = env_int("PROXY_ROTATION_INTERVAL", 300_000)
+        self.PROXY_MAX_FAILURES = env_int("PROXY_MAX_FAILURES", 3)
+        self.PROXY_MAX_RETRIES = env_int("PROXY_MAX_RETRIES", 3)
+        self.PROXY_FALLBACK_DIRECT = env_bool("PROXY_FALLBACK_DIRECT", True)
+        self.PROXY_PROBE_URL = env_str("PROXY_PROBE_URL", "http://connectivitycheck.gstatic.com/generate_204")
+        self.PROXY_PROBE_TIMEOUT = env_float("PROXY_PROBE_TIMEOUT", 5.0)
+        self.PROXY_PROBE_INTERVAL = env_int("PROXY_PROBE_INTERVAL", 300)
+        self.PROXY_BACKOFF_BASE = env_float("PROXY_BACKOFF_BASE", 60.0)
+        self.PROXY_BACKOFF_MAX = env_float("PROXY_BACKOFF_MAX", 3600.0)
+        self.OUTBOUND_TIMEOUT = env_float("OUTBOUND_TIMEOUT", 10.0)
+        self.OUTBOUND_USE_PROXY = env_bool("OUTBOUND_USE_PROXY", True)
+        self.ALLOW_PRIVATE_TARGETS = env_bool("ALLOW_PRIVATE_TARGETS", False)
+
+        # Circuit breakers
+        self.BREAKER_FAILURE_THRESHOLD = env_int("BREAKER_FAILURE_THRESHOLD", 5)
+        self.BREAKER_OPEN_SECONDS = env_float("BREAKER_OPEN_SECONDS", 60.0)
+        self.BREAKER_RESET_SECONDS = env_float("BREAKER_RESET_SECONDS", 30.0)
+
+        # Celery beat entries that depend on the settings above
+        self.CELERY["beat_schedule"].update(probe_schedule(self.PROVIDER_CHECK_INTERVAL, self.PROXY_PROBE_INTERVAL))
+
         # Watch together (seconds unless named _MS)
         self.ROOM_MAX_PARTICIPANTS = env_int("ROOM_MAX_PARTICIPANTS", 10)
         self.ROOM_TIME_BROADCAST_INTERVAL = env_float("ROOM_TIME_BROADCAST_INTERVAL", 5.0)
@@ -159,7 +197,14 @@ class TestingConfig(BaseConfig):
         self.RATELIMIT_STORAGE_URI = redis_url
         self.SOCKETIO_MESSAGE_QUEUE = redis_url
         self.CELERY = celery_settings(redis_url)
+        self.CELERY["beat_schedule"].update(probe_schedule(self.PROVIDER_CHECK_INTERVAL, self.PROXY_PROBE_INTERVAL))
         self.PASSWORD_HASH_FAST = True
+        # no test may reach a real provider: built-in health checks go to a closed local port
+        self.PROVIDER_BUILTIN_HEALTH_URL = env_str("PROVIDER_BUILTIN_HEALTH_URL", "http://127.0.0.1:9/")
+        # a name that never resolves on the internet; the test proxies map it to a local server
+        self.PROXY_PROBE_URL = env_str("PROXY_PROBE_URL", "http://probe.marquee.test/generate_204")
+        self.PROXY_PROBE_TIMEOUT = env_float("PROXY_PROBE_TIMEOUT", 1.0)
+        self.PROVIDER_CHECK_TIMEOUT = env_float("PROVIDER_CHECK_TIMEOUT", 2.0)
 
 
 class ProductionConfig(BaseConfig):
@@ -240,6 +285,41 @@ def celery_settings(redis_url: str) -> dict:
                                  "schedule": timedelta(seconds=env_int("ROOM_SWEEP_INTERVAL", 300)),
                                  "options": {"queue": "default"}},
         },
-        "include": ["workers.ops", "workers.playback", "workers.rooms"],
-        "task_routes": {},
+        "include": ["workers.ops", "workers.playback", "workers.rooms", "workers.providers", "workers.proxies"],
+        "task_routes": {"workers.providers.*": {"queue": "probes"}, "workers.proxies.*": {"queue": "probes"}},
+    }
+
+
+PROVIDER_OVERRIDE_FIELDS = {"NAME": "name", "BASE_URL": "base_url", "MOVIE_TEMPLATE": "movie_template",
+                            "TV_TEMPLATE": "tv_template", "HEALTH_URL": "health_url", "ENABLED": "enabled",
+                            "PRIORITY": "priority"}
+
+
+def provider_overrides() -> dict[str, dict]:
+    """``PROVIDER_<ID>_<FIELD>`` variables (e.g. PROVIDER_VIDSRC_ENABLED=false) by provider id."""
+    overrides: dict[str, dict] = {}
+    for name in sorted(os.environ):
+        if not name.startswith("PROVIDER_") or name == "PROVIDER_BUILTIN_HEALTH_URL":
+            continue
+        for suffix, field in PROVIDER_OVERRIDE_FIELDS.items():
+            if name.endswith("_" + suffix) and len(name) > len("PROVIDER_") + len(suffix) + 1:
+                provider_id = name[len("PROVIDER_"):-len(suffix) - 1].lower().replace("_", "-")
+                if field == "enabled":
+                    value = env_bool(name, True)
+                elif field == "priority":
+                    value = env_int(name, 100)
+                else:
+                    value = env_str(name)
+                if value is not None:
+                    overrides.setdefault(provider_id, {})[field] = value
+                break
+    return overrides
+
+
+def probe_schedule(provider_interval: int, proxy_interval: int) -> dict:
+    return {
+        "providers-check": {"task": "workers.providers.check_providers",
+                            "schedule": timedelta(seconds=provider_interval), "options": {"queue": "probes"}},
+        "proxies-probe": {"task": "workers.proxies.probe_proxies", "kwargs": {"due_only": True},
+                          "schedule": timedelta(seconds=proxy_interval), "options": {"queue": "probes"}},
     }

@@ -52,6 +52,40 @@ class CeleryOutcomeCollector:
         yield family
 
 
+class BreakerCollector:
+    """Circuit-breaker states and transitions, read from Redis so every process's breakers show."""
+
+    @staticmethod
+    def _families():
+        from prometheus_client.core import GaugeMetricFamily
+
+        state = GaugeMetricFamily("marquee_circuit_breaker_state", "Breaker state (0 closed, 1 half-open, 2 open)",
+                                  labels=["name"])
+        moves = CounterMetricFamily("marquee_circuit_breaker_transitions", "Breaker state changes",
+                                    labels=["name", "from_state", "to_state"])
+        return state, moves
+
+    def describe(self):
+        return list(self._families())  # without this the registry would collect outside an app context
+
+    def collect(self):
+        from app.core.breaker import STATE_VALUES, export_states
+
+        try:
+            breakers, transitions = export_states()
+        except Exception:  # metrics must render even when Redis is down
+            breakers, transitions = [], {}
+        state, moves = self._families()
+        for name, current in breakers:
+            state.add_metric([name], float(STATE_VALUES.get(current, 0)))
+        yield state
+        for field, count in transitions.items():
+            name, _, rest = field.partition("|")
+            before, _, after = rest.partition("|")
+            moves.add_metric([name, before, after], float(count))
+        yield moves
+
+
 def _route_label() -> str:
     rule = request.url_rule
     return rule.rule if rule is not None else "<unmatched>"
@@ -76,3 +110,6 @@ def init_metrics(app: Flask) -> None:
 
         REGISTRY.register(CeleryOutcomeCollector(lambda: redis.client))
         REGISTRY._marquee_celery = True  # type: ignore[attr-defined]
+    if not getattr(REGISTRY, "_marquee_breakers", False):
+        REGISTRY.register(BreakerCollector())
+        REGISTRY._marquee_breakers = True  # type: ignore[attr-defined]

@@ -1,0 +1,205 @@
+"""The outbound HTTP client every domain uses for calls to the internet.
+
+One call: refuse private targets, ask the target's circuit breaker, then send through the
+proxy pool (retrying on the next healthy proxy when one fails) or directly, and report the
+outcome to the breakers and the pool. The pool itself belongs to the proxies domain, which
+registers it at start-up (``register_proxy_pool``); core only knows the small interface below,
+the same inversion as the token resolver in ``app.core.identity``.
+"""
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import urlsplit
+
+import requests
+from flask import current_app
+
+from app.core import breaker
+from app.errors import BadGatewayError, GatewayTimeoutError, ServiceUnavailableError, ValidationError
+
+# Addresses that hand out cloud credentials; never a legitimate target, whatever the settings.
+METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in (
+    "169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254"))
+
+# requests raises these when the proxy (or the network on the way) failed, not the target's answer.
+PROXY_FAILURES = (requests.exceptions.ProxyError, requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                  requests.exceptions.ChunkedEncodingError)
+
+
+class PrivateTargetError(ValidationError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="url", code="PRIVATE_TARGET")
+
+
+@dataclass(frozen=True)
+class ProxyLease:
+    id: str
+    url: str
+
+
+class ProxyPool(Protocol):
+    def acquire(self, exclude: set[str]) -> ProxyLease | None: ...
+
+    def release(self, lease: ProxyLease, ok: bool, latency_ms: float | None, error: str | None) -> None: ...
+
+
+def register_proxy_pool(app, pool: ProxyPool) -> None:
+    app.extensions["marquee.proxy_pool"] = pool
+
+
+def target_breaker_name(url: str) -> str:
+    """``host:<name>``, plus the port when it is not the scheme's default (another service)."""
+    parts = urlsplit(url)
+    name = f"host:{(parts.hostname or '').lower()}"
+    return f"{name}:{parts.port}" if parts.port and parts.port != {"http": 80, "https": 443}.get(parts.scheme) else name
+
+
+def proxy_breaker_name(proxy_id: str) -> str:
+    return f"proxy:{proxy_id}"
+
+
+def classify_address(address: str) -> str | None:
+    """Why an address is not a public target ("metadata", "link-local", "private"), or None."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if ip in METADATA_ADDRESSES:
+        return "metadata"
+    if ip.is_link_local:
+        return "link-local"
+    if ip.is_loopback or ip.is_private or ip.is_unspecified or ip.is_reserved or ip.is_multicast:
+        return "private"
+    return None
+
+
+def refusal_reason(kinds: set[str], allow_private: bool) -> str | None:
+    """Link-local and metadata stay refused even when private targets are allowed: allowing
+    them only ever serves an attacker reaching for instance credentials."""
+    for kind in ("metadata", "link-local"):
+        if kind in kinds:
+            return kind
+    if "private" in kinds and not allow_private:
+        return "private"
+    return None
+
+
+def check_target(url: str) -> None:
+    """Raise ``PrivateTargetError`` when ``url`` is not http(s) or resolves somewhere we must not call."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationError("Only absolute http and https URLs can be fetched", field="url")
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
+                                   type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return  # unresolvable here: a direct call fails on its own, a proxy resolves it elsewhere
+    kinds = {kind for info in infos if (kind := classify_address(info[4][0]))}
+    reason = refusal_reason(kinds, current_app.config.get("ALLOW_PRIVATE_TARGETS", False))
+    if reason:
+        raise PrivateTargetError(f"{parts.hostname} resolves to a {reason} address; refusing to call it")
+
+
+_local = threading.local()
+
+
+def _session() -> requests.Session:
+    # one session per thread: keeps connections alive without sharing a pool across threads
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = _local.session = requests.Session()
+        session.trust_env = False  # the pool decides about proxies, not HTTP_PROXY in the environment
+    return session
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def request(method: str, url: str, *, timeout: float | None = None, use_proxy: bool | None = None,
+            retries: int | None = None, **kwargs) -> requests.Response:
+    """Send one request and return the response (any status); redirects are returned, not followed,
+    so a redirect cannot lead to a private address.
+
+    Raises ``PrivateTargetError`` (422), ``CircuitOpenError``/``ServiceUnavailableError`` (503),
+    ``GatewayTimeoutError`` (504) or ``BadGatewayError`` (502).
+    """
+    config = current_app.config
+    check_target(url)
+    timeout = timeout or config.get("OUTBOUND_TIMEOUT", 10.0)
+    target = target_breaker_name(url)
+    breaker.allow(target)
+    kwargs["allow_redirects"] = False
+    pool: ProxyPool | None = current_app.extensions.get("marquee.proxy_pool")
+    if use_proxy is None:
+        use_proxy = config.get("OUTBOUND_USE_PROXY", True)
+    if use_proxy and pool is not None:
+        response = _through_pool(pool, method, url, timeout, config.get("PROXY_MAX_RETRIES", 3) if retries is None
+                                 else retries, kwargs)
+        if response is not None:
+            return _settle(target, response)
+        if not config.get("PROXY_FALLBACK_DIRECT", True):
+            raise ServiceUnavailableError("No healthy proxy is available for outbound calls",
+                                          code="NO_HEALTHY_PROXY")
+    return _direct(target, method, url, timeout, kwargs)
+
+
+def _through_pool(pool: ProxyPool, method: str, url: str, timeout: float, retries: int, kwargs: dict):
+    """The response through the first proxy that answers, or None when no healthy proxy is left."""
+    tried: set[str] = set()
+    last_error: Exception | None = None
+    for _ in range(max(0, retries) + 1):
+        lease = pool.acquire(tried)
+        if lease is None:
+            break
+        tried.add(lease.id)
+        started = time.perf_counter()
+        try:
+            response = _session().request(method, url, timeout=timeout,
+                                          proxies={"http": lease.url, "https": lease.url}, **kwargs)
+        except PROXY_FAILURES as exc:
+            last_error = exc
+            pool.release(lease, False, None, _describe(exc))
+            breaker.record_failure(proxy_breaker_name(lease.id))
+            continue
+        pool.release(lease, True, (time.perf_counter() - started) * 1000, None)
+        breaker.record_success(proxy_breaker_name(lease.id))
+        return response
+    if last_error is not None and len(tried) > retries:
+        # every attempt failed on a proxy that was healthy a moment ago: report it, don't go around it
+        if isinstance(last_error, requests.exceptions.Timeout):
+            raise GatewayTimeoutError(f"No proxy answered within {timeout:g}s ({len(tried)} tried)")
+        raise BadGatewayError(f"Every proxy tried failed ({len(tried)}): {_describe(last_error)}")
+    return None
+
+
+def _direct(target: str, method: str, url: str, timeout: float, kwargs: dict) -> requests.Response:
+    try:
+        response = _session().request(method, url, timeout=timeout, **kwargs)
+    except requests.exceptions.Timeout as exc:
+        breaker.record_failure(target)
+        raise GatewayTimeoutError(f"{urlsplit(url).hostname} did not answer within {timeout:g}s") from exc
+    except requests.exceptions.RequestException as exc:
+        breaker.record_failure(target)
+        raise BadGatewayError(f"{urlsplit(url).hostname} could not be reached: {_describe(exc)}") from exc
+    return _settle(target, response)
+
+
+def _settle(target: str, response: requests.Response) -> requests.Response:
+    if response.status_code >= 500:
+        breaker.record_failure(target)
+    else:
+        breaker.record_success(target)
+    return response
+
+
+def get(url: str, **kwargs) -> requests.Response:
+    return request("GET", url, **kwargs)
+
+
+def head(url: str, **kwargs) -> requests.Response:
+    return request("HEAD", url, **kwargs)

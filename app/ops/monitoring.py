@@ -1,0 +1,64 @@
+"""/api/v1/monitoring: circuit breakers and the dashboard's data (admin or service)."""
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.core import breaker
+from app.core.envelope import envelope, ok
+from app.core.identity import roles_required
+from app.ops.overview import overview
+
+monitoring_blp = Blueprint("monitoring", __name__, description="Circuit breakers and the operations overview")
+
+
+class BreakerSchema(ma.Schema):
+    name = ma.fields.String(required=True, metadata={"example": "host:vidsrc.to"})
+    state = ma.fields.String(required=True, metadata={"enum": ["closed", "open", "half_open"]})
+    failures = ma.fields.Integer(required=True)
+    forced = ma.fields.Boolean(required=True, metadata={"description": "opened by an operator"})
+    openedAt = ma.fields.Integer(allow_none=True)
+    lastFailureAt = ma.fields.Integer(allow_none=True)
+    retryAfterSeconds = ma.fields.Float(allow_none=True)
+    failureThreshold = ma.fields.Integer(required=True)
+    openSeconds = ma.fields.Float(required=True)
+    resetSeconds = ma.fields.Float(required=True)
+
+
+@monitoring_blp.route("/circuit-breakers")
+class Breakers(MethodView):
+    @roles_required("admin", "service")
+    @monitoring_blp.response(200, envelope(BreakerSchema, many=True))
+    def get(self):
+        """Every circuit breaker with its state"""
+        return ok(breaker.list_breakers())
+
+
+@monitoring_blp.route("/circuit-breakers/<string:name>/reset")
+class BreakerReset(MethodView):
+    @roles_required("admin", "service")
+    @monitoring_blp.response(200, envelope(BreakerSchema))
+    @monitoring_blp.alt_response(404, response="NOT_FOUND")
+    def post(self, name: str):
+        """Close a breaker and forget its failures"""
+        return ok(breaker.reset(name))
+
+
+@monitoring_blp.route("/circuit-breakers/<string:name>/open")
+class BreakerOpen(MethodView):
+    @roles_required("admin", "service")
+    @monitoring_blp.response(200, envelope(BreakerSchema))
+    @monitoring_blp.alt_response(404, response="NOT_FOUND")
+    def post(self, name: str):
+        """Open a breaker until it is reset (calls to its target fail fast)"""
+        return ok(breaker.force_open(name))
+
+
+@monitoring_blp.route("/overview")
+class Overview(MethodView):
+    @roles_required("admin", "service")
+    @monitoring_blp.response(200, envelope())
+    def get(self):
+        """Health, traffic, breakers, providers, proxies and queue depths (the dashboard's data)"""
+        return ok(overview())

@@ -1,0 +1,34 @@
+"""Wire shapes of the proxies API."""
+from __future__ import annotations
+
+import marshmallow as ma
+
+from app.core.schemas import CamelSchema
+
+
+class ProxyCreateSchema(CamelSchema):
+    url = ma.fields.String(required=True, validate=ma.validate.Length(min=8, max=500),
+                           metadata={"example": "http://10.0.0.5:3128"})
+    weight = ma.fields.Float(load_default=1.0, validate=ma.validate.Range(min=0.01, max=1000))
+    label = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=100))
+
+
+class ProxySchema(CamelSchema):
+    id = ma.fields.String(required=True)
+    url = ma.fields.String(required=True, metadata={"description": "credentials are masked"})
+    source = ma.fields.String(required=True, metadata={"enum": ["env", "api"]})
+    label = ma.fields.String(allow_none=True)
+    weight = ma.fields.Float(required=True)
+    status = ma.fields.String(required=True, metadata={"enum": ["healthy", "failing", "benched", "unknown"]})
+    healthy = ma.fields.Boolean(required=True, metadata={"description": "in rotation (not benched)"})
+    latency_ms = ma.fields.Float(allow_none=True)
+    failures = ma.fields.Integer(required=True, metadata={"description": "consecutive failures"})
+    total_failures = ma.fields.Integer(required=True)
+    last_error = ma.fields.String(allow_none=True)
+    last_checked_at = ma.fields.Integer(allow_none=True, metadata={"description": "epoch ms"})
+    benched_until = ma.fields.Integer(allow_none=True, metadata={"description": "epoch ms of the next re-probe"})
+
+
+class ProxyProbeTaskSchema(CamelSchema):
+    task_id = ma.fields.String(required=True)
+    queue = ma.fields.String(required=True)

@@ -1,0 +1,193 @@
+"""The outbound client against real local servers and forward proxies on 127.0.0.1."""
+import time
+
+import pytest
+
+from tests.support.upstreams import ForwardProxy, HttpServer
+
+
+@pytest.fixture(scope="module")
+def upstream():
+    server = HttpServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def proxies():
+    started = []
+
+    def start(mode):
+        proxy = ForwardProxy(mode)
+        started.append(proxy)
+        return proxy
+
+    yield start
+    for proxy in started:
+        proxy.stop()
+
+
+@pytest.fixture
+def pool(app_ctx, monkeypatch):
+    """Proxies added through the service, in order; rotation per request unless a test says so."""
+    from app.proxies import service
+
+    monkeypatch.setitem(app_ctx.config, "PROXY_ROTATION_INTERVAL", 0)
+    monkeypatch.setitem(app_ctx.config, "PROXY_STRATEGY", "round-robin")
+
+    def add(*servers):
+        return [service.add_proxy(server.url)["id"] for server in servers]
+
+    return add
+
+
+def health_of(proxy_id):
+    from app.proxies import service
+
+    return service.get_proxy(proxy_id)
+
+
+def test_private_and_metadata_targets_are_refused(app_ctx, monkeypatch):
+    from app.core import outbound
+
+    with pytest.raises(outbound.PrivateTargetError) as caught:
+        outbound.get("http://169.254.169.254/latest/meta-data/")
+    assert caught.value.code == "PRIVATE_TARGET" and "metadata" in caught.value.message
+    with pytest.raises(outbound.PrivateTargetError):
+        outbound.get("http://[fe80::1]/")
+    monkeypatch.setitem(app_ctx.config, "ALLOW_PRIVATE_TARGETS", False)
+    with pytest.raises(outbound.PrivateTargetError) as caught:
+        outbound.get("http://127.0.0.1:9/")
+    assert "private" in caught.value.message
+    with pytest.raises(outbound.ValidationError):
+        outbound.get("file:///etc/passwd")
+
+
+def test_direct_call_when_the_pool_is_empty(app_ctx, upstream):
+    from app.core import outbound
+
+    response = outbound.get(upstream.url("/ok"))
+    assert response.status_code == 200 and response.json() == {"ok": True}
+
+
+def test_requests_rotate_through_working_proxies(app_ctx, upstream, proxies, pool):
+    from app.core import outbound
+
+    first, second = proxies("working"), proxies("working")
+    pool(first, second)
+    for _ in range(4):
+        assert outbound.get(upstream.url("/ok")).status_code == 200
+    assert first.hits == 2 and second.hits == 2
+
+
+def test_sticky_proxy_lasts_the_rotation_interval(app_ctx, upstream, proxies, pool, monkeypatch):
+    from app.core import outbound
+
+    first, second = proxies("working"), proxies("working")
+    pool(first, second)
+    monkeypatch.setitem(app_ctx.config, "PROXY_ROTATION_INTERVAL", 300)
+    for _ in range(3):
+        outbound.get(upstream.url("/ok"))
+    assert (first.hits, second.hits) == (3, 0)
+    time.sleep(0.35)
+    outbound.get(upstream.url("/ok"))
+    assert second.hits == 1
+
+
+@pytest.mark.parametrize("mode", ["refusing", "stalling", "garbage"])
+def test_a_failing_proxy_is_recorded_and_the_request_retried_on_the_next(app_ctx, upstream, proxies, pool, mode):
+    from app.core import outbound
+
+    bad, good = proxies(mode), proxies("working")
+    bad_id, good_id = pool(bad, good)
+    started = time.perf_counter()
+    response = outbound.get(upstream.url("/ok"), timeout=0.5)
+    assert response.status_code == 200 and good.hits == 1
+    assert time.perf_counter() - started < 3
+    bad_health = health_of(bad_id)
+    assert bad_health["failures"] == 1 and bad_health["last_error"]
+    assert health_of(good_id)["latency_ms"] is not None
+
+
+def test_a_proxy_that_dies_mid_run_is_benched_and_requests_still_succeed(app_ctx, upstream, proxies, pool):
+    from app.core import outbound
+
+    dying, spare = proxies("working"), proxies("working")
+    dying_id, _ = pool(dying, spare)
+    assert outbound.get(upstream.url("/ok")).status_code == 200 and dying.hits == 1
+    dying.stop()
+    for _ in range(8):  # rotation keeps offering the dead one until PROXY_MAX_FAILURES benches it
+        assert outbound.get(upstream.url("/ok")).status_code == 200
+    benched = health_of(dying_id)
+    assert benched["status"] == "benched" and benched["failures"] == 3
+    assert benched["benched_until"] > time.time() * 1000
+    hits_before = spare.hits
+    for _ in range(3):
+        assert outbound.get(upstream.url("/ok")).status_code == 200
+    assert spare.hits == hits_before + 3 and health_of(dying_id)["failures"] == 3  # not offered again
+
+
+def test_a_failed_sticky_proxy_hands_over_to_the_next(app_ctx, upstream, proxies, pool, monkeypatch):
+    from app.core import outbound
+
+    monkeypatch.setitem(app_ctx.config, "PROXY_ROTATION_INTERVAL", 60_000)
+    dying, spare = proxies("working"), proxies("working")
+    pool(dying, spare)
+    outbound.get(upstream.url("/ok"))
+    dying.stop()
+    for _ in range(3):
+        assert outbound.get(upstream.url("/ok")).status_code == 200
+    assert spare.hits == 3  # the first failure moved the sticky choice for the rest of the interval
+
+
+def test_no_healthy_proxy_goes_direct_or_fails_per_setting(app_ctx, upstream, proxies, pool, monkeypatch):
+    from app.core import outbound
+    from app.errors import AppError
+    from app.proxies import pool as proxy_pool
+
+    (only_id,) = pool(proxies("refusing"))
+    monkeypatch.setitem(app_ctx.config, "PROXY_MAX_RETRIES", 0)
+    for _ in range(3):
+        with pytest.raises(AppError) as caught:
+            outbound.get(upstream.url("/ok"))
+        assert caught.value.code == "BAD_GATEWAY"
+    assert health_of(only_id)["status"] == "benched"
+    assert outbound.get(upstream.url("/ok")).status_code == 200  # fallback: direct
+    monkeypatch.setitem(app_ctx.config, "PROXY_FALLBACK_DIRECT", False)
+    with pytest.raises(AppError) as caught:
+        outbound.get(upstream.url("/ok"))
+    assert caught.value.code == "NO_HEALTHY_PROXY" and caught.value.status == 503
+    assert proxy_pool.load_members()  # the proxy is benched, not removed
+
+
+def test_a_failing_target_opens_its_breaker_and_then_fails_fast(app_ctx, upstream):
+    from app.core import breaker, outbound
+    from app.errors import AppError
+
+    for _ in range(5):
+        assert outbound.get(upstream.url("/fail")).status_code == 500
+    hits = len(upstream.hits)
+    started = time.perf_counter()
+    with pytest.raises(AppError) as caught:
+        outbound.get(upstream.url("/ok"))
+    assert caught.value.code == "SERVICE_UNAVAILABLE" and time.perf_counter() - started < 0.5
+    assert len(upstream.hits) == hits  # never sent
+    assert breaker.describe(f"host:127.0.0.1:{upstream.port}")["state"] == "open"
+
+
+def test_a_stalling_target_times_out_with_gateway_timeout(app_ctx, upstream):
+    from app.core import outbound
+    from app.errors import AppError
+
+    with pytest.raises(AppError) as caught:
+        outbound.get(upstream.url("/slow?s=2"), timeout=0.3)
+    assert caught.value.code == "GATEWAY_TIMEOUT"
+
+
+def test_requests_go_through_a_socks5_proxy(app_ctx, upstream, proxies, pool):
+    from app.core import outbound
+
+    socks = proxies("socks5")
+    (proxy_id,) = pool(socks)
+    assert outbound.get(upstream.url("/ok")).json() == {"ok": True}
+    assert socks.hits == 1 and health_of(proxy_id)["failures"] == 0
