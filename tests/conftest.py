@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.support.processes import ServerProcess, WorkerProcess  # noqa: E402
+from tests.support.processes import ServerProcess, WorkerProcess, settle_workers  # noqa: E402
 
 
 def _start_private_redis():
@@ -100,6 +100,7 @@ def _clean_state(request):
     app = request.getfixturevalue("app")
     from app.extensions import db, redis
 
+    settle_workers()
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:

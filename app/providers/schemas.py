@@ -24,7 +24,7 @@ class ProviderListArgsSchema(CamelSchema):
     include_disabled = ma.fields.Boolean(load_default=False)
 
 
-class HistoryEntrySchema(ma.Schema):
+class StatusCheckSchema(ma.Schema):
     status = ma.fields.String(required=True, metadata={"enum": list(STATUSES)})
     latencyMs = ma.fields.Float(allow_none=True)
     checkedAt = ma.fields.Integer(required=True, metadata={"description": "epoch ms"})
@@ -37,7 +37,7 @@ class ProviderStatusSchema(ma.Schema):
     checkedAt = ma.fields.Integer(allow_none=True, metadata={"description": "epoch ms"})
     httpStatus = ma.fields.Integer(allow_none=True)
     error = ma.fields.String(allow_none=True)
-    history = ma.fields.List(ma.fields.Nested(HistoryEntrySchema))
+    history = ma.fields.List(ma.fields.Nested(StatusCheckSchema))
 
 
 class ProviderSchema(CamelSchema):

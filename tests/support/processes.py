@@ -74,6 +74,20 @@ class ServerProcess(_Process):
 
 
 class WorkerProcess(_Process):
+    celery_app = None
+
+    def wait_idle(self, timeout: float = 15) -> None:
+        """Purge the queues, then wait until this worker runs and holds no task."""
+        app = self.celery_app
+        app.control.purge()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            inspect = app.control.inspect(destination=[self.hostname], timeout=1, limit=1)
+            active, reserved = inspect.active() or {}, inspect.reserved() or {}
+            if not active.get(self.hostname) and not reserved.get(self.hostname):
+                return
+            time.sleep(0.05)
+
     """A Celery worker on every queue (threads pool, so it starts fast and shares nothing odd)."""
 
     QUEUES = "default,probes,media,recs,torrents"
@@ -95,5 +109,23 @@ class WorkerProcess(_Process):
                 raise RuntimeError(f"worker exited:\n{self.output()}")
             replies = celery_app.control.ping(destination=[self.hostname], timeout=0.5)
             if replies:
+                _worker_started(self, celery_app)
                 return
         raise RuntimeError(f"worker did not answer a ping within {timeout}s:\n{self.output()}")
+
+
+RUNNING_WORKERS: list["WorkerProcess"] = []
+
+
+def _worker_started(worker: "WorkerProcess", celery_app) -> None:
+    worker.celery_app = celery_app
+    RUNNING_WORKERS.append(worker)
+
+
+def settle_workers(timeout: float = 15) -> None:
+    """Drop queued tasks and wait for running ones, so one test's task never lands in the next."""
+    for worker in list(RUNNING_WORKERS):
+        if worker.process is None or worker.process.poll() is not None:
+            RUNNING_WORKERS.remove(worker)
+            continue
+        worker.wait_idle(timeout)
