@@ -81,6 +81,9 @@ class BaseConfig:
         # fail open: a Redis outage must not turn every request into a 500 (health reports it)
         self.RATELIMIT_SWALLOW_ERRORS = env_bool("RATE_LIMIT_FAIL_OPEN", True)
         self.RATELIMIT_KEY_PREFIX = f"{self.REDIS_KEY_PREFIX}:rl"
+        # fixed window whose hit also returns count and expiry: one Redis round trip per limit
+        # instead of three (app/core/ratelimit.py)
+        self.RATELIMIT_STRATEGY = "marquee-fixed-window"
 
         # Celery
         self.CELERY = celery_settings(self.REDIS_URL)
