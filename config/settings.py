@@ -81,6 +81,9 @@ class BaseConfig:
         # fail open: a Redis outage must not turn every request into a 500 (health reports it)
         self.RATELIMIT_SWALLOW_ERRORS = env_bool("RATE_LIMIT_FAIL_OPEN", True)
         self.RATELIMIT_KEY_PREFIX = f"{self.REDIS_KEY_PREFIX}:rl"
+        # fixed window whose hit also returns count and expiry: one Redis round trip per limit
+        # instead of three (app/core/ratelimit.py)
+        self.RATELIMIT_STRATEGY = "marquee-fixed-window"
 
         # Celery
         self.CELERY = celery_settings(self.REDIS_URL)
@@ -250,7 +253,16 @@ def normalise_database_url(url: str) -> str:
 
 def engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
-        return {"connect_args": {"check_same_thread": False, "timeout": 30}}
+        # A session keeps its connection from the first query to the end of the request, and a
+        # gevent worker runs hundreds of requests at once, yielding on Redis and socket I/O while
+        # holding it. With SQLAlchemy's default 5 + 10 connections, later requests queued on the
+        # pool, and returned connections went to whichever greenlet asked next rather than the
+        # oldest waiter, so some requests starved for seconds (30 s, then a 500). SQLite
+        # connections are a file handle each: keep DB_POOL_SIZE open and never make anyone wait.
+        options = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+        if url not in ("sqlite://", "sqlite:///:memory:"):  # in-memory databases use a singleton pool
+            options.update(pool_size=env_int("DB_POOL_SIZE", 10), max_overflow=-1)
+        return options
     return {"pool_pre_ping": True, "pool_size": env_int("DB_POOL_SIZE", 10), "max_overflow": env_int("DB_MAX_OVERFLOW", 20)}
 
 
