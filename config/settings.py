@@ -76,6 +76,7 @@ class BaseConfig:
         self.RATELIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
         self.RATELIMIT_DEFAULT = env_str("RATE_LIMIT_DEFAULT", "100 per minute")
         self.RATELIMIT_AUTH = env_str("RATE_LIMIT_AUTH", "5 per 15 minutes")
+        self.PROGRESS_RATE_LIMIT = env_str("PROGRESS_RATE_LIMIT", "120 per minute")  # per user, not per IP
         self.RATELIMIT_STORAGE_URI = env_str("RATE_LIMIT_STORAGE_URL", self.REDIS_URL)
         self.RATELIMIT_HEADERS_ENABLED = True
         # fail open: a Redis outage must not turn every request into a 500 (health reports it)

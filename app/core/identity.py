@@ -94,8 +94,14 @@ def _load_identity() -> Identity | None:
 def current_identity(required: bool = False) -> Identity | None:
     """The caller's identity for this request (resolved once), or None when anonymous."""
     if "identity" not in g:
-        g.identity = None  # a failed resolution must not be retried within the request
-        g.identity = _load_identity()
+        # resolve once per request; a failure is remembered and raised again, with its message
+        g.identity, g.identity_error = None, None
+        try:
+            g.identity = _load_identity()
+        except AuthenticationError as exc:
+            g.identity_error = exc
+    if g.get("identity_error") is not None:
+        raise g.identity_error
     if required and g.identity is None:
         raise AuthenticationError("Authentication is required")
     return g.identity

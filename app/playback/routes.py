@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.catalog import service as catalog
 from app.core.envelope import envelope, ok, page_envelope
 from app.core.identity import auth_required, current_identity, roles_required
+from app.core.ratelimit import user_or_ip_key
+from app.extensions import limiter
 from app.playback import analytics, service
 from app.playback.schemas import (AdminStatsSchema, AnalyticsArgsSchema, AnalyticsSchema, HistoryArgsSchema,
                                   HistoryEntrySchema, ItemProgressSchema, PlayBodySchema, ReportResultSchema,
@@ -15,6 +18,15 @@ from app.playback.schemas import (AdminStatsSchema, AnalyticsArgsSchema, Analyti
 
 blp = Blueprint("playback", __name__, description="Playback sessions, progress and history")
 admin_blp = Blueprint("admin_stats", __name__, description="Admin dashboard figures")
+
+
+def _report_limit() -> str:
+    return current_app.config["PROGRESS_RATE_LIMIT"]
+
+
+# Reports arrive every few seconds from each viewer, and a household shares one IP: they are
+# limited per user instead of by the per-IP default.
+report_limit = limiter.limit(_report_limit, key_func=user_or_ip_key)
 
 
 def _viewer():
@@ -40,6 +52,8 @@ class Sessions(MethodView):
 
 @blp.route("/session/<string:session_id>")
 class SessionById(MethodView):
+    decorators = [report_limit]
+
     @auth_required(allow_service=False)
     @blp.arguments(SessionReportSchema)
     @blp.response(200, envelope(ReportResultSchema))
@@ -78,6 +92,8 @@ class Play(MethodView):
 
 @blp.route("/progress")
 class Progress(MethodView):
+    decorators = [report_limit]
+
     @auth_required(allow_service=False)
     @blp.arguments(ItemProgressSchema)
     @blp.response(200, envelope(ReportResultSchema))
