@@ -28,10 +28,13 @@ class ContractResponsesPlugin(BasePlugin):
         for method, operation in (operations or {}).items():
             responses = operation.setdefault("responses", {})
             responses.setdefault("429", _TOO_MANY)  # RATE_LIMIT_DEFAULT covers every /api route
-            if method in _BODY_METHODS and "requestBody" in operation:
-                responses.setdefault("400", _BAD_JSON)  # a body that does not parse as JSON
+            if method in _BODY_METHODS:
+                # request_context refuses any body that is too large or not JSON, on every
+                # POST/PUT/PATCH under /api, whether or not the route reads a body
                 responses.setdefault("413", _TOO_LARGE)  # MAX_CONTENT_LENGTH
-                responses.setdefault("415", _BAD_TYPE)  # a body that is not JSON
+                responses.setdefault("415", _BAD_TYPE)
+                if "requestBody" in operation:
+                    responses.setdefault("400", _BAD_JSON)  # a body that does not parse as JSON
 
 
 class MarqueeApi(Api):
