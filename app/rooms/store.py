@@ -1,8 +1,9 @@
 """Rooms in Redis: one hash per room and one hash of members, changed optimistically.
 
-``mutate`` watches both keys, applies a pure change to fresh copies, and commits in MULTI
-with the version bumped; a concurrent writer (another greenlet or process) makes EXEC fail
-and the change is re-applied to the newer room, so no update is ever lost.
+``mutate`` applies a pure change to fresh copies and commits them with a Lua compare-and-set
+on the version; a concurrent writer (another greenlet or process) makes the CAS fail and the
+change is re-applied to the newer room, so no update is ever lost. The read before the CAS is
+skipped when this process wrote the room last (see ``_recent``).
 """
 from __future__ import annotations
 
@@ -60,6 +61,7 @@ def create(room: dict, participants: dict, ttl: int) -> None:
 
 
 def delete(room_id: str) -> None:
+    _recent.pop(keys.room(room_id), None)
     with redis.client.pipeline(transaction=True) as pipe:
         pipe.delete(keys.room(room_id), keys.participants(room_id), keys.chat(room_id))
         pipe.zrem(keys.public_index(), room_id)
@@ -109,6 +111,32 @@ def _cas():
     return _cas_script
 
 
+# The room as this process last wrote it, by room key: (raw room hash, raw members hash), exactly
+# the strings Redis holds at that version. A change starts from it and goes straight to the
+# compare-and-set, which checks the version, so a hit saves the read round trip and a stale entry
+# only costs a refused CAS and a fresh read. Nothing is trusted from it alone: a refusal
+# (``AppError`` from ``change``) is re-checked against a fresh read before it is raised.
+_recent: dict[str, tuple[dict, dict]] = {}
+_RECENT_MAX = 10_000
+
+
+def _remember(room_key: str, raw_room: dict, raw_members: dict) -> None:
+    held = _recent.get(room_key)
+    if held is not None and int(held[0]["version"]) >= int(raw_room["version"]):
+        return  # a later write of ours already landed (greenlets resume in any order)
+    if len(_recent) >= _RECENT_MAX:
+        _recent.clear()
+    _recent[room_key] = (raw_room, raw_members)
+
+
+def _read(room_key: str, members_key: str) -> tuple[dict, dict]:
+    with redis.client.pipeline(transaction=False) as pipe:
+        pipe.hgetall(room_key)
+        pipe.hgetall(members_key)
+        raw_room, raw_members = pipe.execute()
+    return raw_room, raw_members
+
+
 def mutate(room_id: str, change: Callable[[dict, dict], Any], ttl: int) -> tuple[Any, dict, dict]:
     """Apply ``change(room, participants)`` atomically; returns (its result, room, participants).
 
@@ -117,22 +145,28 @@ def mutate(room_id: str, change: Callable[[dict, dict], Any], ttl: int) -> tuple
     the compare-and-set fail and the change is re-applied to the newer room.
     """
     room_key, members_key = keys.room(room_id), keys.participants(room_id)
+    cached = _recent.get(room_key)
     for _ in range(MAX_ATTEMPTS):
+        fresh = cached is None
         # No MULTI needed: if the members moved after the room hash was read, the version moved too
         # and the compare-and-set below refuses.
-        with redis.client.pipeline(transaction=False) as pipe:
-            pipe.hgetall(room_key)
-            pipe.hgetall(members_key)
-            raw_room, raw_members = pipe.execute()
-        loaded = _decode(raw_room, raw_members)
+        raw_room, raw_members = _read(room_key, members_key) if fresh else cached
+        cached = None
+        loaded = _decode(raw_room, raw_members)  # fresh copies: ``change`` may mutate them and fail
         if loaded is None:
+            _recent.pop(room_key, None)
             raise RoomNotFound()
         room, participants = loaded
         expected = raw_room.get("version", "0")
-        result = change(room, participants)
+        try:
+            result = change(room, participants)
+        except AppError:
+            if fresh:
+                raise
+            continue  # judged on our last copy; refuse only on the room as Redis holds it
         room["version"] += 1
-        changed = {uid: json.dumps(m) for uid, m in participants.items()}
-        changed = {uid: text for uid, text in changed.items() if raw_members.get(uid) != text}
+        encoded = {uid: json.dumps(m) for uid, m in participants.items()}
+        changed = {uid: text for uid, text in encoded.items() if raw_members.get(uid) != text}
         removed = [uid for uid in raw_members if uid not in participants]
         body = json.dumps({k: v for k, v in room.items() if k != "version"})
         args = [expected, body, room["version"], ttl, "1" if room.get("closed") else "0", room_id,
@@ -144,7 +178,12 @@ def mutate(room_id: str, change: Callable[[dict, dict], Any], ttl: int) -> tuple
         written = _cas()(keys=[room_key, members_key, keys.activity_index(), keys.public_index(), keys.chat(room_id),
                                event_counter], args=args)
         if written:
+            if room.get("closed"):
+                _recent.pop(room_key, None)
+            else:
+                _remember(room_key, {"room": body, "version": str(room["version"])}, encoded)
             return result, room, participants
+        _recent.pop(room_key, None)
     raise ServiceUnavailableError("The room is too busy right now; try again")
 
 
