@@ -75,16 +75,25 @@ _CAS = """
 local current = redis.call('HGET', KEYS[1], 'version')
 if current ~= ARGV[1] then return 0 end
 local ttl = tonumber(ARGV[4])
+local function publish(i)
+  local n_pub = tonumber(ARGV[i])
+  i = i + 1
+  for _ = 1, n_pub do
+    redis.call('PUBLISH', ARGV[i], ARGV[i + 1])
+    i = i + 2
+  end
+end
 if ARGV[5] == '1' then
   redis.call('DEL', KEYS[1], KEYS[2], KEYS[5])
   redis.call('ZREM', KEYS[3], ARGV[6])
   redis.call('ZREM', KEYS[4], ARGV[6])
+  publish(tonumber(ARGV[8]))
   return 1
 end
 redis.call('HSET', KEYS[1], 'room', ARGV[2], 'version', ARGV[3])
 redis.call('EXPIRE', KEYS[1], ttl)
-local n_set = tonumber(ARGV[8])
-local i = 9
+local n_set = tonumber(ARGV[9])
+local i = 10
 for _ = 1, n_set do
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
   i = i + 2
@@ -99,6 +108,7 @@ redis.call('EXPIRE', KEYS[2], ttl)
 redis.call('ZADD', KEYS[3], ARGV[7], ARGV[6])
 redis.call('INCR', KEYS[6])
 redis.call('EXPIRE', KEYS[6], 180)
+publish(tonumber(ARGV[8]))
 return 1
 """
 _cas_script = None
@@ -137,12 +147,15 @@ def _read(room_key: str, members_key: str) -> tuple[dict, dict]:
     return raw_room, raw_members
 
 
-def mutate(room_id: str, change: Callable[[dict, dict], Any], ttl: int) -> tuple[Any, dict, dict]:
+def mutate(room_id: str, change: Callable[[dict, dict], Any], ttl: int,
+           publications: Callable[[], list[tuple[str, str]]] | None = None) -> tuple[Any, dict, dict]:
     """Apply ``change(room, participants)`` atomically; returns (its result, room, participants).
 
     ``change`` may raise an ``AppError`` to refuse; nothing is written then. Setting
     ``room["closed"] = True`` deletes the room instead of saving it. A concurrent writer makes
-    the compare-and-set fail and the change is re-applied to the newer room.
+    the compare-and-set fail and the change is re-applied to the newer room. ``publications()``,
+    called after a successful ``change``, gives (channel, message) pairs published by the same
+    script only if the write lands, so nobody hears of a refused or retried attempt.
     """
     room_key, members_key = keys.room(room_id), keys.participants(room_id)
     cached = _recent.get(room_key)
@@ -169,11 +182,17 @@ def mutate(room_id: str, change: Callable[[dict, dict], Any], ttl: int) -> tuple
         changed = {uid: text for uid, text in encoded.items() if raw_members.get(uid) != text}
         removed = [uid for uid in raw_members if uid not in participants]
         body = json.dumps({k: v for k, v in room.items() if k != "version"})
-        args = [expected, body, room["version"], ttl, "1" if room.get("closed") else "0", room_id,
-                room["lastActivity"], len(changed)]
+        closed = bool(room.get("closed"))
+        published = publications() if publications else []
+        args = [expected, body, room["version"], ttl, "1" if closed else "0", room_id, room["lastActivity"],
+                0, len(changed)]
         for uid, text in changed.items():
             args += [uid, text]
         args += [len(removed), *removed]
+        args[7] = len(args) + 1  # where the publications start (1-based, as Lua counts ARGV)
+        args.append(len(published))
+        for pair in published:
+            args += pair
         event_counter = keys.events_minute(int(time.time() // 60))  # /stats: room events per minute
         written = _cas()(keys=[room_key, members_key, keys.activity_index(), keys.public_index(), keys.chat(room_id),
                                event_counter], args=args)
