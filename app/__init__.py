@@ -66,31 +66,12 @@ def _init_extensions(app: Flask) -> None:
         engineio_logger=False,
     )
     register_socket_events()
-    _route_socketio_path(app)
     auth.init_app(app)
     celery_init_app(app)
 
     from app.seed import seed_command
 
     app.cli.add_command(seed_command)
-
-
-def _route_socketio_path(app: Flask) -> None:
-    """Give Flask a rule for the Socket.IO path, which only the Socket.IO middleware serves.
-
-    Flask-SocketIO runs every socket event in a request context built from the connection's
-    handshake environ. With no rule for ``/socket.io/`` each push raised and stored a NotFound
-    whose traceback ties frames into cycles: ~50 cyclic objects per event that only the garbage
-    collector frees (found with DEBUG_SAVEALL under bench/rooms_fanout.py). The view is never
-    reached (the middleware answers that path first); if it were, it answers 404 as before.
-    """
-    from app.errors import NotFoundError
-
-    def socketio_transport():
-        raise NotFoundError("Not found")
-
-    app.add_url_rule("/socket.io/", endpoint="socketio_transport", view_func=socketio_transport,
-                     methods=["GET", "POST"])
 
 
 def _migrations_dir():
