@@ -7,6 +7,19 @@ from gevent import monkey
 
 monkey.patch_all()
 
+import gc  # noqa: E402
+
 from app import create_app  # noqa: E402
 
 app = create_app()
+
+# Garbage collection stalls the whole gevent loop, i.e. every socket. Under bench/rooms_fanout.py
+# (1,000 clients) full collections ran every ~10 s and took 135-550 ms each: the p99 blow-ups.
+# What startup built lives as long as the process, so it is frozen out of the collector's scans;
+# a larger young generation and a 10x rarer full collection leave ~10-25 ms young pauses about
+# once a second at 100 actions/s and no full collection in a benchmark run (one every ~5M net
+# allocations, many minutes at that load).
+gc.collect()
+gc.freeze()
+gc.set_threshold(5_000, 10, 100)
+

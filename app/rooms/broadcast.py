@@ -9,8 +9,10 @@ import logging
 import threading
 
 from flask import current_app
+from socketio.packet import Packet
+from socketio.pubsub_manager import PubSubManager
 
-from app.extensions import socketio
+from app.extensions import redis, socketio
 
 log = logging.getLogger(__name__)
 NAMESPACE = "/"
@@ -26,6 +28,28 @@ def user_channel(user_id: str) -> str:
 
 def to_room(room_id: str, event: str, data: dict, skip_sid: str | None = None) -> None:
     socketio.emit(event, data, to=channel(room_id), skip_sid=skip_sid, namespace=NAMESPACE)
+
+
+def queued_room_emit(room_id: str, event: str, data: dict, skip_sid: str | None = None) -> tuple[str, str, dict] | None:
+    """(channel, text, message) to publish a room emit from the room's own Lua write, or None.
+
+    The Redis message queue's publish is a round trip of its own after every change; when the
+    queue is the rooms' Redis, the compare-and-set script publishes the same message (the
+    Socket.IO manager's format) in the same call, and ``deliver_here`` then delivers it to this
+    process's sockets, as ``emit`` would have. Other processes receive it as any queued emit.
+    """
+    manager = socketio.server.manager if socketio.server else None
+    if not isinstance(manager, PubSubManager) or getattr(manager, "redis_url", None) != redis.url:
+        return None
+    if Packet.data_is_binary([data]):
+        return None
+    message = {"method": "emit", "event": event, "data": [data], "binary": False, "namespace": NAMESPACE,
+               "room": channel(room_id), "skip_sid": skip_sid, "callback": None, "host_id": manager.host_id}
+    return manager.channel, manager.json.dumps(message), message
+
+
+def deliver_here(message: dict) -> None:
+    socketio.server.manager._handle_emit(message)  # what PubSubManager.emit does before it publishes
 
 
 def to_sid(sid: str, event: str, data: dict) -> None:

@@ -100,6 +100,9 @@ _ACTION_DATA = {"play": _PlayData, "pause": _PlayData, "seek": _PositionData, "u
                 "changeMedia": _MediaData}
 
 
+_action_data_schemas = {kind: schema() for kind, schema in _ACTION_DATA.items()}  # stateless on load; built once
+
+
 class ActionSchema(ma.Schema):
     """``{type, data}``; ``data`` is checked against the schema of its ``type``."""
 
@@ -117,7 +120,7 @@ class ActionSchema(ma.Schema):
         if not isinstance(raw, dict):
             raise ma.ValidationError({"data": ["Must be an object"]})
         try:
-            loaded = _ACTION_DATA[item["type"]]().load(raw)
+            loaded = _action_data_schemas[item["type"]].load(raw)
         except ma.ValidationError as exc:
             raise ma.ValidationError({"data": exc.messages}) from exc
         # The action is echoed to every member, so it keeps its wire (camelCase) names.

@@ -50,6 +50,19 @@ class Outbox:
 
     emits: list[tuple[str, dict, dict]] = field(default_factory=list)
     timers: list[tuple[float, Callable, tuple]] = field(default_factory=list)
+    queued: dict[int, dict] = field(default_factory=dict)  # emit index -> message the store published
+
+    def publications(self) -> list[tuple[str, str]]:
+        """The room emits as message-queue publications, for the store to send with its write."""
+        self.queued.clear()
+        out = []
+        for index, (event, data, target) in enumerate(self.emits):
+            if event != "__leave__" and target.get("room_id"):
+                queued = broadcast.queued_room_emit(target["room_id"], event, data, target.get("skip_sid"))
+                if queued is not None:
+                    out.append(queued[:2])
+                    self.queued[index] = queued[2]
+        return out
 
     def room(self, room_id: str, event: str, data: dict, skip_sid: str | None = None) -> None:
         self.emits.append((event, data, {"room_id": room_id, "skip_sid": skip_sid}))
@@ -65,8 +78,10 @@ class Outbox:
         self.timers.append((delay_s, func, args))
 
     def flush(self) -> None:
-        for event, data, target in self.emits:
-            if event == "__leave__":
+        for index, (event, data, target) in enumerate(self.emits):
+            if index in self.queued:
+                broadcast.deliver_here(self.queued[index])  # already published with the write
+            elif event == "__leave__":
                 for sid in target["sids"]:
                     broadcast.leave(sid, target["room_id"])
             elif target.get("room_id"):
@@ -117,13 +132,14 @@ def change_room(room_id: str, change: Callable[[dict, dict, Outbox, int], Any]) 
 
     def apply(room: dict, participants: dict):
         del outbox.emits[:], outbox.timers[:]  # a retried attempt starts clean
+        outbox.queued.clear()
         now = now_ms()
         _reap(room, participants, outbox, now)
         result = change(room, participants, outbox, now)
         room["lastActivity"] = now
         return result
 
-    result, room, participants = store.mutate(room_id, apply, ttl_s())
+    result, room, participants = store.mutate(room_id, apply, ttl_s(), publications=outbox.publications)
     outbox.flush()
     return result, room, participants
 

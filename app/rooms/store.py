@@ -1,8 +1,9 @@
 """Rooms in Redis: one hash per room and one hash of members, changed optimistically.
 
-``mutate`` watches both keys, applies a pure change to fresh copies, and commits in MULTI
-with the version bumped; a concurrent writer (another greenlet or process) makes EXEC fail
-and the change is re-applied to the newer room, so no update is ever lost.
+``mutate`` applies a pure change to fresh copies and commits them with a Lua compare-and-set
+on the version; a concurrent writer (another greenlet or process) makes the CAS fail and the
+change is re-applied to the newer room, so no update is ever lost. The read before the CAS is
+skipped when this process wrote the room last (see ``_recent``).
 """
 from __future__ import annotations
 
@@ -60,6 +61,7 @@ def create(room: dict, participants: dict, ttl: int) -> None:
 
 
 def delete(room_id: str) -> None:
+    _recent.pop(keys.room(room_id), None)
     with redis.client.pipeline(transaction=True) as pipe:
         pipe.delete(keys.room(room_id), keys.participants(room_id), keys.chat(room_id))
         pipe.zrem(keys.public_index(), room_id)
@@ -73,16 +75,25 @@ _CAS = """
 local current = redis.call('HGET', KEYS[1], 'version')
 if current ~= ARGV[1] then return 0 end
 local ttl = tonumber(ARGV[4])
+local function publish(i)
+  local n_pub = tonumber(ARGV[i])
+  i = i + 1
+  for _ = 1, n_pub do
+    redis.call('PUBLISH', ARGV[i], ARGV[i + 1])
+    i = i + 2
+  end
+end
 if ARGV[5] == '1' then
   redis.call('DEL', KEYS[1], KEYS[2], KEYS[5])
   redis.call('ZREM', KEYS[3], ARGV[6])
   redis.call('ZREM', KEYS[4], ARGV[6])
+  publish(tonumber(ARGV[8]))
   return 1
 end
 redis.call('HSET', KEYS[1], 'room', ARGV[2], 'version', ARGV[3])
 redis.call('EXPIRE', KEYS[1], ttl)
-local n_set = tonumber(ARGV[8])
-local i = 9
+local n_set = tonumber(ARGV[9])
+local i = 10
 for _ = 1, n_set do
   redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
   i = i + 2
@@ -97,6 +108,7 @@ redis.call('EXPIRE', KEYS[2], ttl)
 redis.call('ZADD', KEYS[3], ARGV[7], ARGV[6])
 redis.call('INCR', KEYS[6])
 redis.call('EXPIRE', KEYS[6], 180)
+publish(tonumber(ARGV[8]))
 return 1
 """
 _cas_script = None
@@ -109,42 +121,88 @@ def _cas():
     return _cas_script
 
 
-def mutate(room_id: str, change: Callable[[dict, dict], Any], ttl: int) -> tuple[Any, dict, dict]:
+# The room as this process last wrote it, by room key: (raw room hash, raw members hash), exactly
+# the strings Redis holds at that version. A change starts from it and goes straight to the
+# compare-and-set, which checks the version, so a hit saves the read round trip and a stale entry
+# only costs a refused CAS and a fresh read. Nothing is trusted from it alone: a refusal
+# (``AppError`` from ``change``) is re-checked against a fresh read before it is raised.
+_recent: dict[str, tuple[dict, dict]] = {}
+_RECENT_MAX = 10_000
+
+
+def _remember(room_key: str, raw_room: dict, raw_members: dict) -> None:
+    held = _recent.get(room_key)
+    if held is not None and int(held[0]["version"]) >= int(raw_room["version"]):
+        return  # a later write of ours already landed (greenlets resume in any order)
+    if len(_recent) >= _RECENT_MAX:
+        _recent.clear()
+    _recent[room_key] = (raw_room, raw_members)
+
+
+def _read(room_key: str, members_key: str) -> tuple[dict, dict]:
+    with redis.client.pipeline(transaction=False) as pipe:
+        pipe.hgetall(room_key)
+        pipe.hgetall(members_key)
+        raw_room, raw_members = pipe.execute()
+    return raw_room, raw_members
+
+
+def mutate(room_id: str, change: Callable[[dict, dict], Any], ttl: int,
+           publications: Callable[[], list[tuple[str, str]]] | None = None) -> tuple[Any, dict, dict]:
     """Apply ``change(room, participants)`` atomically; returns (its result, room, participants).
 
     ``change`` may raise an ``AppError`` to refuse; nothing is written then. Setting
     ``room["closed"] = True`` deletes the room instead of saving it. A concurrent writer makes
-    the compare-and-set fail and the change is re-applied to the newer room.
+    the compare-and-set fail and the change is re-applied to the newer room. ``publications()``,
+    called after a successful ``change``, gives (channel, message) pairs published by the same
+    script only if the write lands, so nobody hears of a refused or retried attempt.
     """
     room_key, members_key = keys.room(room_id), keys.participants(room_id)
+    cached = _recent.get(room_key)
     for _ in range(MAX_ATTEMPTS):
+        fresh = cached is None
         # No MULTI needed: if the members moved after the room hash was read, the version moved too
         # and the compare-and-set below refuses.
-        with redis.client.pipeline(transaction=False) as pipe:
-            pipe.hgetall(room_key)
-            pipe.hgetall(members_key)
-            raw_room, raw_members = pipe.execute()
-        loaded = _decode(raw_room, raw_members)
+        raw_room, raw_members = _read(room_key, members_key) if fresh else cached
+        cached = None
+        loaded = _decode(raw_room, raw_members)  # fresh copies: ``change`` may mutate them and fail
         if loaded is None:
+            _recent.pop(room_key, None)
             raise RoomNotFound()
         room, participants = loaded
         expected = raw_room.get("version", "0")
-        result = change(room, participants)
+        try:
+            result = change(room, participants)
+        except AppError:
+            if fresh:
+                raise
+            continue  # judged on our last copy; refuse only on the room as Redis holds it
         room["version"] += 1
-        changed = {uid: json.dumps(m) for uid, m in participants.items()}
-        changed = {uid: text for uid, text in changed.items() if raw_members.get(uid) != text}
+        encoded = {uid: json.dumps(m) for uid, m in participants.items()}
+        changed = {uid: text for uid, text in encoded.items() if raw_members.get(uid) != text}
         removed = [uid for uid in raw_members if uid not in participants]
         body = json.dumps({k: v for k, v in room.items() if k != "version"})
-        args = [expected, body, room["version"], ttl, "1" if room.get("closed") else "0", room_id,
-                room["lastActivity"], len(changed)]
+        closed = bool(room.get("closed"))
+        published = publications() if publications else []
+        args = [expected, body, room["version"], ttl, "1" if closed else "0", room_id, room["lastActivity"],
+                0, len(changed)]
         for uid, text in changed.items():
             args += [uid, text]
         args += [len(removed), *removed]
+        args[7] = len(args) + 1  # where the publications start (1-based, as Lua counts ARGV)
+        args.append(len(published))
+        for pair in published:
+            args += pair
         event_counter = keys.events_minute(int(time.time() // 60))  # /stats: room events per minute
         written = _cas()(keys=[room_key, members_key, keys.activity_index(), keys.public_index(), keys.chat(room_id),
                                event_counter], args=args)
         if written:
+            if room.get("closed"):
+                _recent.pop(room_key, None)
+            else:
+                _remember(room_key, {"room": body, "version": str(room["version"])}, encoded)
             return result, room, participants
+        _recent.pop(room_key, None)
     raise ServiceUnavailableError("The room is too busy right now; try again")
 
 

@@ -115,3 +115,24 @@ def test_a_member_without_a_socket_or_heartbeat_is_dropped_after_the_timeout(app
     _, members = store.load(room["id"])
     assert sorted(members) == ["3"]  # the silent admin and member 2 are gone; 3 inherited the room
     assert store.load(room["id"])[0]["adminId"] == "3"
+
+
+def test_a_stale_copy_of_the_room_never_loses_an_update_or_refuses_wrongly(app_ctx):
+    # mutate starts from this process's last written copy; another process may have moved on.
+    from app.rooms import keys, service, store
+
+    room = service.create_room(ident(1), body())
+    store.mutate(room["id"], lambda r, p: r.__setitem__("counter", 1), 3600)
+    stale = store._recent[keys.room(room["id"])]
+    service.join_room(ident(2), room["id"])  # as if written elsewhere: our copy is now behind
+    store._recent[keys.room(room["id"])] = stale
+
+    def needs_member_2(r, p):
+        if "2" not in p:
+            raise AppError("stale")  # would be a wrong refusal if judged on the stale copy
+        r["counter"] += 1
+
+    store.mutate(room["id"], needs_member_2, 3600)
+    loaded, members = store.load(room["id"])
+    assert loaded["counter"] == 2 and set(members) == {"1", "2"}
+    assert loaded["version"] == 4  # create, counter, join, counter: no write lost or doubled
