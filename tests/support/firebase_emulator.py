@@ -52,23 +52,20 @@ def mint_id_token(project_id: str, uid: str, *, email: str | None = None, name: 
     return f"{_b64(header)}.{_b64(claims)}.{signature}"
 
 
-class AuthEmulator:
-    """Accounts lookup for firebase-admin, with ``mode`` = ``ok`` | ``stall`` | ``fail``."""
+class _LocalServer:
+    """A threaded HTTP server on a free loopback port; ``stop`` also releases held requests."""
 
-    def __init__(self) -> None:
-        self.accounts: dict[str, dict] = {}
-        self.requests: list[dict] = []
-        self.mode = "ok"
+    def _listen(self, handler) -> None:
         self._release = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
-    def host(self) -> str:
-        return f"127.0.0.1:{self._server.server_address[1]}"
+    def port(self) -> int:
+        return self._server.server_address[1]
 
-    def start(self) -> "AuthEmulator":
+    def start(self):
         self._thread.start()
         return self
 
@@ -76,6 +73,20 @@ class AuthEmulator:
         self._release.set()
         self._server.shutdown()
         self._server.server_close()
+
+
+class AuthEmulator(_LocalServer):
+    """Accounts lookup for firebase-admin, with ``mode`` = ``ok`` | ``stall`` | ``fail``."""
+
+    def __init__(self) -> None:
+        self.accounts: dict[str, dict] = {}
+        self.requests: list[dict] = []
+        self.mode = "ok"
+        self._listen(self._handler())
+
+    @property
+    def host(self) -> str:
+        return f"127.0.0.1:{self.port}"
 
     def reset(self) -> None:
         self.accounts.clear()
@@ -144,12 +155,11 @@ class AuthEmulator:
         return Handler
 
 
-class Tripwire:
+class Tripwire(_LocalServer):
     """A proxy that records every request (CONNECT for HTTPS) and then holds it open, unanswered."""
 
     def __init__(self) -> None:
         self.hits: list[str] = []
-        self._release = threading.Event()
         tripwire = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -162,19 +172,8 @@ class Tripwire:
 
             do_CONNECT = do_GET = do_POST = _hold
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._listen(Handler)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def start(self) -> "Tripwire":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._release.set()
-        self._server.shutdown()
-        self._server.server_close()
+        return f"http://127.0.0.1:{self.port}"
