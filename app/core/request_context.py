@@ -6,7 +6,7 @@ import re
 import time
 import uuid
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 
 from app.errors import AppError
 
@@ -43,8 +43,6 @@ def _finish(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-    from flask import current_app
-
     headers.setdefault("Content-Security-Policy", f"frame-ancestors {current_app.config['FRAME_ANCESTORS']}")
     if current_app.config.get("HSTS_ENABLED"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
