@@ -14,11 +14,10 @@ CRITICAL = ("database", "redis")  # without these the API cannot serve; the rest
 
 
 def _check_database() -> dict:
-    app = current_app._get_current_object()
-
-    with app.app_context():
+    try:
         db.session.execute(text("SELECT 1"))
-        db.session.remove()
+    finally:
+        db.session.remove()  # the check runs in a pool thread: give its connection back
     return {"backend": db.engine.dialect.name}
 
 
