@@ -170,6 +170,7 @@ class BaseConfig:
 
         # Watch together (seconds unless named _MS)
         self.ROOM_MAX_PARTICIPANTS = env_int("ROOM_MAX_PARTICIPANTS", 10)
+        self.ROOM_DEFAULT_PROVIDER = env_str("ROOM_DEFAULT_PROVIDER", "vidnest")  # rooms created without one
         self.ROOM_TIME_BROADCAST_INTERVAL = env_float("ROOM_TIME_BROADCAST_INTERVAL", 5.0)
         self.ROOM_HEARTBEAT_TIMEOUT = env_float("ROOM_HEARTBEAT_TIMEOUT", 60.0)
         self.ROOM_COMMAND_LEAD_MS = env_int("ROOM_COMMAND_LEAD_MS", 0)  # 0: twice the slowest round trip
