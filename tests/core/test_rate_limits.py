@@ -175,3 +175,20 @@ def test_counters_are_shared_by_web_processes(live_server, test_env):
         other.stop()
     assert codes[:5] == [401] * 5
     assert codes[5] == 429
+
+
+def test_binding_limit_prefers_a_breach_then_the_fewest_left_then_the_longer_window():
+    from types import SimpleNamespace as Seen
+
+    from app.core.ratelimit import binding_limit
+
+    budget = Seen(breached=False, remaining=40, reset_at=1060)
+    route = Seen(breached=False, remaining=3, reset_at=1900)
+    assert binding_limit([budget, route]) is route
+    low_budget = Seen(breached=False, remaining=1, reset_at=1060)
+    assert binding_limit([low_budget, route]) is low_budget
+    tie = Seen(breached=False, remaining=3, reset_at=1060)
+    assert binding_limit([tie, route]) is route  # same room left: the one that lasts longer binds
+    refused = Seen(breached=True, remaining=0, reset_at=1060)
+    assert binding_limit([route, refused]) is refused
+    assert binding_limit([]) is None
