@@ -1,10 +1,10 @@
 """The outbound HTTP client every domain uses for calls to the internet.
 
 One call: refuse targets that ``app.core.addresses`` forbids, ask the target's circuit breaker,
-then send through the proxy pool (retrying on the next healthy proxy when one fails) or directly, and report the
-outcome to the breakers and the pool. The pool itself belongs to the proxies domain, which
-registers it at start-up (``register_proxy_pool``); core only knows the small interface below,
-the same inversion as the token resolver in ``app.core.identity``.
+then send through the proxy pool (retrying on the next healthy proxy when one fails) or
+directly, and report the outcome to the breakers and the pool. The pool itself belongs to the
+proxies domain, which registers it at start-up (``register_proxy_pool``); core only knows the
+small interface below, the same inversion as the token resolver in ``app.core.identity``.
 """
 from __future__ import annotations
 
