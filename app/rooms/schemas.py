@@ -71,21 +71,28 @@ class CreateRoomSchema(CamelSchema):
     user_id = Ident(load_default=None)
     admin_id = Ident(load_default=None)
 
-    @ma.validates_schema
-    def _one_title(self, data, **_):
+    @ma.validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _one_title(self, data, original, **_):
+        # runs beside the field errors (so a payload hears of every problem at once); what was
+        # sent is read from the original, since a field that failed is absent from ``data``
+        sent = original if isinstance(original, dict) else {}
         media_id, movie_id, media_type = data.get("media_id"), data.get("movie_id"), data.get("media_type")
-        if media_id is None and movie_id is None:
-            raise ma.ValidationError("Missing data for required field.", "mediaId")
+        errors: dict[str, list[str]] = {}
+        if sent.get("mediaId") is None and sent.get("movieId") is None:
+            errors["mediaId"] = ["Missing data for required field."]
         if media_id is not None and movie_id is not None and media_id != movie_id:
-            raise ma.ValidationError("movieId and mediaId name different titles", "movieId")
+            errors["movieId"] = ["movieId and mediaId name different titles"]
         if movie_id is not None and media_type == "tv":
-            raise ma.ValidationError("movieId names a movie; send mediaId for a tv room", "mediaType")
-        if movie_id is None and media_type is None:
-            raise ma.ValidationError("Missing data for required field.", "mediaType")
-        if (media_type or "movie") == "movie":
+            errors["mediaType"] = ["movieId names a movie; send mediaId for a tv room"]
+        if sent.get("movieId") is None and sent.get("mediaType") is None:
+            errors["mediaType"] = ["Missing data for required field."]
+        is_movie = media_type == "movie" or (media_type is None and sent.get("mediaType") is None)
+        if is_movie and "mediaType" not in errors:
             for name in ("season", "episode"):
                 if data.get(name) is not None:
-                    raise ma.ValidationError("A movie room has no season or episode", name)
+                    errors[name] = ["A movie room has no season or episode"]
+        if errors:
+            raise ma.ValidationError(errors)
 
     @ma.post_load
     def _as_media(self, data, **_):
