@@ -15,7 +15,7 @@ def register_blueprints(app: Flask, api) -> None:
 
     from app.core.converters import register_converters
     from app.ops.dashboard import dashboard_blp
-    from app.ops.monitoring import monitoring_blp
+    from app.ops.monitoring import monitoring_blp, monitoring_legacy_blp
     from app.providers.routes import blp as providers_blp, legacy_blp as providers_legacy_blp
     from app.proxies.routes import blp as proxies_blp
 
@@ -24,6 +24,7 @@ def register_blueprints(app: Flask, api) -> None:
     api.register_blueprint(providers_legacy_blp, url_prefix="/providers")
     api.register_blueprint(proxies_blp, url_prefix="/api/v1/proxies")
     api.register_blueprint(monitoring_blp, url_prefix="/api/v1/monitoring")
+    api.register_blueprint(monitoring_legacy_blp, url_prefix="/monitoring")  # beside /monitoring/dashboard
     app.register_blueprint(dashboard_blp)  # HTML, outside the API spec
 
     from app.catalog.routes import blp as catalog_blp

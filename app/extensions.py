@@ -5,14 +5,13 @@ import redis as redis_lib
 from flask import Flask
 from flask_compress import Compress
 from flask_cors import CORS
-from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 
 from app.core.api import MarqueeApi
-from app.core.ratelimit import limiter_key, limiter_exempt
+from app.core.ratelimit import MarqueeLimiter, client_budget, limiter_exempt, limiter_key
 
 
 class Base(DeclarativeBase):
@@ -50,7 +49,8 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 api = MarqueeApi()
 socketio = SocketIO()
-limiter = Limiter(key_func=limiter_key)
+# one budget per client across every route (an application limit), route limits on top
+limiter = MarqueeLimiter(key_func=limiter_key, application_limits=[client_budget])
 limiter.request_filter(limiter_exempt)  # x-internal-key callers skip every limit, not only the default
 cors = CORS()
 compress = Compress()

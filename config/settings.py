@@ -74,7 +74,9 @@ class BaseConfig:
 
         # Rate limits
         self.RATELIMIT_ENABLED = env_bool("RATE_LIMIT_ENABLED", True)
-        self.RATELIMIT_DEFAULT = env_str("RATE_LIMIT_DEFAULT", "100 per minute")
+        # one budget per client IP across the whole API (not per route); auth, search and
+        # progress add their own limits on top (app/core/ratelimit.py: client_budget)
+        self.RATELIMIT_APPLICATION = env_str("RATE_LIMIT_DEFAULT", "100 per minute")
         self.RATELIMIT_AUTH = env_str("RATE_LIMIT_AUTH", "5 per 15 minutes")
         self.PROGRESS_RATE_LIMIT = env_str("PROGRESS_RATE_LIMIT", "120 per minute")  # per user, not per IP
         self.RATELIMIT_STORAGE_URI = env_str("RATE_LIMIT_STORAGE_URL", self.REDIS_URL)
@@ -168,6 +170,7 @@ class BaseConfig:
 
         # Watch together (seconds unless named _MS)
         self.ROOM_MAX_PARTICIPANTS = env_int("ROOM_MAX_PARTICIPANTS", 10)
+        self.ROOM_DEFAULT_PROVIDER = env_str("ROOM_DEFAULT_PROVIDER", "vidnest")  # rooms created without one
         self.ROOM_TIME_BROADCAST_INTERVAL = env_float("ROOM_TIME_BROADCAST_INTERVAL", 5.0)
         self.ROOM_HEARTBEAT_TIMEOUT = env_float("ROOM_HEARTBEAT_TIMEOUT", 60.0)
         self.ROOM_COMMAND_LEAD_MS = env_int("ROOM_COMMAND_LEAD_MS", 0)  # 0: twice the slowest round trip

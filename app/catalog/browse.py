@@ -59,8 +59,8 @@ def visible_to(stmt: Select, viewer: Viewer, status: str | None = None) -> Selec
 def apply_filters(stmt: Select, args: dict, viewer: Viewer, for_count: bool = False,
                   version: str | None = None) -> Select:
     stmt = visible_to(stmt, viewer, args.get("status"))
-    if args.get("type"):
-        stmt = stmt.where(Content.kind == args["type"])
+    if args.get("kind"):
+        stmt = stmt.where(Content.kind == args["kind"])
     ids = genre_ids(args.get("genre") or [], version)
     if ids:
         # A page walks the sort index and probes each title's genres (EXISTS); a count is
@@ -77,8 +77,8 @@ def apply_filters(stmt: Select, args: dict, viewer: Viewer, for_count: bool = Fa
         stmt = stmt.where(Content.release_year <= args["year_to"])
     if args.get("min_rating") is not None:
         stmt = stmt.where(Content.average_rating >= args["min_rating"])
-    if args.get("tier"):
-        stmt = stmt.where(Content.tier_required == args["tier"])
+    if args.get("tier_required"):
+        stmt = stmt.where(Content.tier_required == args["tier_required"])
     if args.get("language"):
         stmt = stmt.where(Content.original_language == args["language"])
     return stmt

@@ -40,13 +40,21 @@ URL = ma.validate.URL(schemes={"http", "https"}, require_tld=False)
 
 # ---- query arguments -------------------------------------------------------------------
 
+# One name per concept on the wire: a title's ``kind`` and ``tierRequired`` are spelt the same in
+# filters, bodies and responses. The list filters once said ``type`` and ``tier``; clients that
+# still send those are answered the same (documented as deprecated aliases).
+FILTER_ALIASES = {"type": "kind", "tier": "tier_required"}
+
+
 class ContentFilterArgsSchema(PaginationArgsSchema):
-    type = Text(validate=ma.validate.OneOf(KINDS))
+    kind = Text(validate=ma.validate.OneOf(KINDS))
+    type = Text(validate=ma.validate.OneOf(KINDS), metadata={"deprecated": True, "description": "Alias of kind"})
     genre = ma.fields.List(Text(max_length=60), metadata={"description": "Genre slug; repeat or comma-separate"})
     year_from = ma.fields.Integer(validate=ma.validate.Range(min=1870, max=2100))
     year_to = ma.fields.Integer(validate=ma.validate.Range(min=1870, max=2100))
     min_rating = ma.fields.Float(validate=ma.validate.Range(min=0, max=10))
-    tier = Text(validate=ma.validate.OneOf(TIERS))
+    tier_required = Text(validate=ma.validate.OneOf(TIERS), metadata={"description": "The tier a title needs"})
+    tier = Text(validate=ma.validate.OneOf(TIERS), metadata={"deprecated": True, "description": "Alias of tierRequired"})
     language = Text(validate=LANGUAGE)
     status = Text(validate=ma.validate.OneOf(STATUSES), metadata={"description": "Admins only"})
 
@@ -54,6 +62,21 @@ class ContentFilterArgsSchema(PaginationArgsSchema):
     def _years_in_order(self, data, **_):
         if data.get("year_from") and data.get("year_to") and data["year_from"] > data["year_to"]:
             raise ma.ValidationError("yearFrom must not be after yearTo", "yearFrom")
+
+    @ma.validates_schema
+    def _aliases_agree(self, data, **_):
+        for alias, name in FILTER_ALIASES.items():
+            if data.get(alias) is not None and data.get(name) is not None and data[alias] != data[name]:
+                raise ma.ValidationError(f"{alias} is an alias of {self.fields[name].data_key} and says otherwise",
+                                         alias)
+
+    @ma.post_load
+    def _canonical_names(self, data, **_):
+        for alias, name in FILTER_ALIASES.items():
+            value = data.pop(alias, None)
+            if value is not None and data.get(name) is None:
+                data[name] = value
+        return data
 
 
 class ContentListArgsSchema(ContentFilterArgsSchema):

@@ -27,7 +27,7 @@ class ContractResponsesPlugin(BasePlugin):
             return  # ops endpoints (/health, /metrics, docs) are exempt from limits and body checks
         for method, operation in (operations or {}).items():
             responses = operation.setdefault("responses", {})
-            responses.setdefault("429", _TOO_MANY)  # RATE_LIMIT_DEFAULT covers every /api route
+            responses.setdefault("429", _TOO_MANY)  # the client budget (RATE_LIMIT_DEFAULT) covers every /api route
             if method in _BODY_METHODS:
                 # request_context refuses any body that is too large or not JSON, on every
                 # POST/PUT/PATCH under /api, whether or not the route reads a body

@@ -1,15 +1,13 @@
 """The outbound HTTP client every domain uses for calls to the internet.
 
-One call: refuse private targets, ask the target's circuit breaker, then send through the
-proxy pool (retrying on the next healthy proxy when one fails) or directly, and report the
-outcome to the breakers and the pool. The pool itself belongs to the proxies domain, which
-registers it at start-up (``register_proxy_pool``); core only knows the small interface below,
-the same inversion as the token resolver in ``app.core.identity``.
+One call: refuse targets that ``app.core.addresses`` forbids, ask the target's circuit breaker,
+then send through the proxy pool (retrying on the next healthy proxy when one fails) or
+directly, and report the outcome to the breakers and the pool. The pool itself belongs to the
+proxies domain, which registers it at start-up (``register_proxy_pool``); core only knows the
+small interface below, the same inversion as the token resolver in ``app.core.identity``.
 """
 from __future__ import annotations
 
-import ipaddress
-import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -20,11 +18,8 @@ import requests
 from flask import current_app
 
 from app.core import breaker
+from app.core.addresses import host_refusal
 from app.errors import BadGatewayError, GatewayTimeoutError, ServiceUnavailableError, ValidationError
-
-# Addresses that hand out cloud credentials; never a legitimate target, whatever the settings.
-METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in (
-    "169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254"))
 
 # requests raises these when the proxy (or the network on the way) failed, not the target's answer.
 PROXY_FAILURES = (requests.exceptions.ProxyError, requests.exceptions.ConnectionError, requests.exceptions.Timeout,
@@ -63,43 +58,13 @@ def proxy_breaker_name(proxy_id: str) -> str:
     return f"proxy:{proxy_id}"
 
 
-def classify_address(address: str) -> str | None:
-    """Why an address is not a public target ("metadata", "link-local", "private"), or None."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    if ip in METADATA_ADDRESSES:
-        return "metadata"
-    if ip.is_link_local:
-        return "link-local"
-    if ip.is_loopback or ip.is_private or ip.is_unspecified or ip.is_reserved or ip.is_multicast:
-        return "private"
-    return None
-
-
-def refusal_reason(kinds: set[str], allow_private: bool) -> str | None:
-    """Link-local and metadata stay refused even when private targets are allowed: allowing
-    them only ever serves an attacker reaching for instance credentials."""
-    for kind in ("metadata", "link-local"):
-        if kind in kinds:
-            return kind
-    if "private" in kinds and not allow_private:
-        return "private"
-    return None
-
-
 def check_target(url: str) -> None:
     """Raise ``PrivateTargetError`` when ``url`` is not http(s) or resolves somewhere we must not call."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationError("Only absolute http and https URLs can be fetched", field="url")
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                                   type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        return  # unresolvable here: a direct call fails on its own, a proxy resolves it elsewhere
-    kinds = {kind for info in infos if (kind := classify_address(info[4][0]))}
-    reason = refusal_reason(kinds, current_app.config.get("ALLOW_PRIVATE_TARGETS", False))
+    reason = host_refusal(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
+                          allow_private=current_app.config.get("ALLOW_PRIVATE_TARGETS", False))
     if reason:
         raise PrivateTargetError(f"{parts.hostname} resolves to a {reason} address; refusing to call it")
 

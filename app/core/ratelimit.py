@@ -1,9 +1,11 @@
-"""Rate-limit keys and exemptions for Flask-Limiter (counters live in Redis)."""
+"""Rate limits on Flask-Limiter: keys, exemptions, the client budget, honest headers and a
+one-round-trip strategy (counters live in Redis, shared by every process)."""
 from __future__ import annotations
 
 import time
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
+from flask_limiter import Limiter
 from limits import errors as limits_errors
 from limits.storage import RedisStorage
 from limits.strategies import STRATEGIES, FixedWindowRateLimiter
@@ -34,6 +36,52 @@ def user_or_ip_key() -> str:
     if identity is not None and identity.user_id is not None:
         return f"user:{identity.user_id}"
     return limiter_key()
+
+
+def client_budget() -> str:
+    """The one budget every client has across the whole API (``RATE_LIMIT_DEFAULT``).
+
+    Read per request from the app's config, so each app built by ``create_app`` keeps its own
+    setting even though the limiter is one module-level object.
+    """
+    return current_app.config.get("RATELIMIT_APPLICATION") or ""
+
+
+# ---- which limit the headers describe ----------------------------------------------------------
+
+def binding_limit(limits):
+    """Of the limits a request was counted against, the one that refuses first: a breached one,
+    else the one with the fewest requests left (on a tie, the one whose window ends later)."""
+    if not limits:
+        return None
+    breached = [limit for limit in limits if limit.breached]
+    if breached:
+        return breached[0]
+    return min(limits, key=lambda limit: (limit.remaining, -limit.reset_at))
+
+
+class MarqueeLimiter(Limiter):
+    """Flask-Limiter whose X-RateLimit-* headers describe the binding limit of the request.
+
+    The client budget is counted before the request (an application limit) and a route's own
+    limit when its view runs; Flask-Limiter keeps only the second evaluation for the headers,
+    so a client near the end of its budget was told about a route limit with room to spare.
+    Here every evaluation of the request is kept and the headers name the one that refuses first.
+    """
+
+    def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
+        earlier = list(self.context.view_rate_limits)
+        try:
+            super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
+        finally:
+            later = [limit for limit in self.context.view_rate_limits if limit not in earlier]
+            counted = earlier + later
+            self.context.view_rate_limits = counted
+            if len(counted) > 1:
+                try:
+                    self.context.view_rate_limit = binding_limit(counted)
+                except Exception:  # storage down: keep Flask-Limiter's choice (the limiter fails open)
+                    pass
 
 
 # ---- one Redis round trip per limit -------------------------------------------------------------

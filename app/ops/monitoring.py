@@ -1,4 +1,5 @@
-"""/api/v1/monitoring: circuit breakers and the dashboard's data (admin or service)."""
+"""/api/v1/monitoring: circuit breakers, the dashboard's data and the detailed metrics (admin or
+service); the metrics also answer at /monitoring/metrics, beside the dashboard page (seed 003)."""
 from __future__ import annotations
 
 import marshmallow as ma
@@ -8,9 +9,12 @@ from flask_smorest import Blueprint
 from app.core import breaker
 from app.core.envelope import envelope, ok
 from app.core.identity import roles_required
+from app.ops.detailed import detailed_metrics
 from app.ops.overview import overview
 
 monitoring_blp = Blueprint("monitoring", __name__, description="Circuit breakers and the operations overview")
+monitoring_legacy_blp = Blueprint("monitoring_legacy", __name__,
+                                  description="Detailed metrics at the original /monitoring path")
 
 
 class BreakerSchema(ma.Schema):
@@ -62,3 +66,34 @@ class Overview(MethodView):
     def get(self):
         """Health, traffic, breakers, providers, proxies and queue depths (the dashboard's data)"""
         return ok(overview())
+
+
+def _part(description: str) -> ma.fields.Dict:
+    return ma.fields.Dict(required=True, metadata={"description": description + "; {error} if it could not be read"})
+
+
+class DetailedMetricsSchema(ma.Schema):
+    service = _part("version, environment, uptimeSeconds")
+    process = _part("this web process: pid, rssBytes, maxRssBytes, cpuUserSeconds, cpuSystemSeconds, threads, "
+                    "openFiles")
+    http = _part("this web process since it started: requests, serverErrors, meanLatencyMs, p95LatencyBucketMs, "
+                 "byStatusClass, topRoutes")
+    socketio = _part("this web process: connections, events {ok, failed}")
+    celery = _part("task outcomes counted by the workers, and queue depths")
+    redis = _part("version, usedMemoryBytes, connectedClients, opsPerSecond, hitRate, uptimeSeconds")
+    database = _part("backend and connection pool")
+    breakers = _part("circuit breakers by state: closed, halfOpen, open")
+    health = _part("the /health report")
+
+
+class DetailedMetrics(MethodView):
+    @roles_required("admin", "service")
+    @monitoring_blp.response(200, envelope(DetailedMetricsSchema))
+    @monitoring_blp.alt_response(429, response="TOO_MANY_REQUESTS")
+    def get(self):
+        """Detailed monitoring: process, traffic, Socket.IO, Celery, Redis, database, breakers, health"""
+        return ok(detailed_metrics())
+
+
+monitoring_blp.route("/metrics")(DetailedMetrics)
+monitoring_legacy_blp.route("/metrics", endpoint="legacy_metrics")(DetailedMetrics)

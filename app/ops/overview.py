@@ -11,7 +11,7 @@ from app.providers import service as providers
 from app.proxies import service as proxies
 
 
-def _traffic() -> dict:
+def traffic() -> dict:
     """Totals of this web process since it started; the page turns them into rates."""
     total = errors = 0.0
     for metric in HTTP_REQUESTS.collect():
@@ -42,7 +42,7 @@ def _traffic() -> dict:
             "p95LatencyBucketMs": None if p95 is None or p95 == float("inf") else p95 * 1000}
 
 
-def _queues() -> dict:
+def queue_depths() -> dict:
     names = current_app.config["CELERY"].get("task_queues_names", [])
     pipe = redis.client.pipeline(transaction=False)
     for name in names:
@@ -50,7 +50,7 @@ def _queues() -> dict:
     return dict(zip(names, pipe.execute()))
 
 
-def _safely(fn, fallback):
+def safely(fn, fallback):
     try:
         return fn()
     except Exception as exc:  # one broken panel must not blank the page
@@ -59,10 +59,10 @@ def _safely(fn, fallback):
 
 def overview() -> dict:
     return {
-        "health": _safely(health_report, None),
-        "traffic": _safely(_traffic, None),
-        "breakers": _safely(breaker.list_breakers, []),
-        "providers": _safely(lambda: providers.list_with_status(include_disabled=True), []),
-        "proxies": _safely(proxies.list_proxies, []),
-        "queues": _safely(_queues, {}),
+        "health": safely(health_report, None),
+        "traffic": safely(traffic, None),
+        "breakers": safely(breaker.list_breakers, []),
+        "providers": safely(lambda: providers.list_with_status(include_disabled=True), []),
+        "proxies": safely(proxies.list_proxies, []),
+        "queues": safely(queue_depths, {}),
     }

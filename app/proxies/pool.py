@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
 
 from app.core import breaker
+from app.core.addresses import host_refusal
 from app.core.breaker_state import BreakerState
 from app.core.outbound import ProxyLease, proxy_breaker_name
 from app.extensions import db, redis
 from app.proxies import keys, strategies
 from app.proxies.models import Proxy
+
+log = logging.getLogger(__name__)
 
 MEMBERS_TTL_SECONDS = 60  # other processes pick up API changes within this, env changes on restart
 HEALTH_TTL_SECONDS = 7 * 24 * 3600
@@ -35,8 +40,23 @@ def env_proxy_id(url: str) -> str:
     return "env-" + hashlib.sha1(url.encode()).hexdigest()[:10]
 
 
+def address_refusal(url: str) -> str | None:
+    """Why no connection may go to this proxy's host (``app.core.addresses``, private allowed)."""
+    host = urlsplit(url).hostname
+    return host_refusal(host, allow_private=True) if host else None
+
+
+def _admissible(member: Member) -> bool:
+    # The API refuses such proxies; this keeps out PROXY_URLS entries and rows added before it did.
+    reason = address_refusal(member.url)
+    if reason:
+        log.warning("proxy %s left out of the pool: its host is a %s address", member.id, reason)
+    return reason is None
+
+
 def load_members() -> list[Member]:
-    """Every proxy in the pool, PROXY_URLS first, then the database in insertion order."""
+    """Every proxy in the pool, PROXY_URLS first, then the database in insertion order
+    (leaving out any whose host no connection may reach)."""
     cached = redis.get(keys.members())
     if cached is not None:
         return [Member(**raw) for raw in json.loads(cached)]
@@ -45,6 +65,7 @@ def load_members() -> list[Member]:
     for row in db.session.scalars(select(Proxy).order_by(Proxy.id)):
         if row.url not in seen:
             members.append(Member(str(row.id), row.url, row.weight, "api", row.label))
+    members = [m for m in members if _admissible(m)]
     redis.set(keys.members(), json.dumps([m.__dict__ for m in members]), ex=MEMBERS_TTL_SECONDS)
     return members
 

@@ -36,6 +36,14 @@ def normalise_url(raw: str) -> str:
     return f"{parts.scheme.lower()}://{credentials + '@' if credentials else ''}{host.lower()}:{port}"
 
 
+def check_address(url: str) -> None:
+    """Refuse a proxy whose host is (or resolves to) an address no connection may reach:
+    the outbound client's rule for targets, with private addresses allowed."""
+    reason = pool.address_refusal(url)
+    if reason:
+        raise ValidationError(f"A proxy cannot be at a {reason} address ({urlsplit(url).hostname})", field="url")
+
+
 def _redact(url: str) -> str:
     parts = urlsplit(url)
     if parts.password is None and parts.username is None:
@@ -87,6 +95,7 @@ def get_proxy(proxy_id: str) -> dict:
 def add_proxy(url: str, weight: float = 1.0, label: str | None = None) -> dict:
     """Add a proxy; ``ConflictError`` when the same URL is already in the pool."""
     url = normalise_url(url)
+    check_address(url)
     if any(m.url == url for m in pool.load_members()) or db.session.scalar(select(Proxy.id).where(Proxy.url == url)):
         raise ConflictError("This proxy is already in the pool", details={"fields": {"url": ["already in the pool"]}})
     row = Proxy(url=url, weight=weight, label=label)

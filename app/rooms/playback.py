@@ -94,6 +94,9 @@ def playback_action(actor: Identity, room_id: str, action: dict, sid: str | None
             payload = _updated(room, {**action, "effectiveAt": effective_at}, uid, now, effectiveAt=effective_at)
             outbox.room(room["id"], "playback_updated", payload)
             return payload
+        if kind == "changeEpisode" and state["mediaType"] != "tv":
+            raise ValidationError("changeEpisode needs a tv room: this room plays a movie (changeMedia switches "
+                                  "it to a series)", field="action.type", code="NOT_A_SERIES")
         st.apply_change(state, kind, action["data"], now)
         state.pop("effectiveAt", None)
         room["pendingPlay"] = None

@@ -45,13 +45,24 @@ class _Actor(CamelSchema):
     user_id = Ident(load_default=None)
 
 
+DEFAULT_ROOM_NAME = "Watch party"
+
+
 class CreateRoomSchema(CamelSchema):
-    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=100))
-    media_id = Ident(required=True)
-    media_type = ma.fields.String(required=True, validate=validate.OneOf(["movie", "tv"]))
-    provider_id = ma.fields.String(load_default=None, validate=validate.Length(min=1, max=64))
-    season = ma.fields.Integer(load_default=None, validate=validate.Range(min=0, max=10_000))
-    episode = ma.fields.Integer(load_default=None, validate=validate.Range(min=0, max=100_000))
+    """``{name, mediaId, mediaType, ...}``, or seed 000's ``{movieId, adminId}`` (a movie room)."""
+
+    name = ma.fields.String(load_default=DEFAULT_ROOM_NAME, validate=validate.Length(min=1, max=100))
+    media_id = Ident(load_default=None, metadata={"description": "required unless movieId is sent"})
+    movie_id = Ident(load_default=None, metadata={
+        "description": "the seed clients' spelling of mediaId for a movie (mediaType then defaults to movie)"})
+    media_type = ma.fields.String(load_default=None, validate=validate.OneOf(["movie", "tv"]),
+                                  metadata={"description": "required with mediaId; movie with movieId"})
+    provider_id = ma.fields.String(load_default=None, validate=validate.Length(min=1, max=64),
+                                   metadata={"description": "ROOM_DEFAULT_PROVIDER (vidnest) when left out"})
+    season = ma.fields.Integer(load_default=None, validate=validate.Range(min=0, max=10_000),
+                               metadata={"description": "tv rooms only"})
+    episode = ma.fields.Integer(load_default=None, validate=validate.Range(min=0, max=100_000),
+                                metadata={"description": "tv rooms only"})
     control_mode = ma.fields.String(load_default=st.CONTROL_ADMIN,
                                     validate=validate.OneOf([st.CONTROL_ADMIN, st.CONTROL_EVERYONE]))
     max_participants = ma.fields.Integer(load_default=None, validate=validate.Range(min=1, max=1000))
@@ -59,6 +70,36 @@ class CreateRoomSchema(CamelSchema):
     wait_for_all = ma.fields.Boolean(load_default=True)
     user_id = Ident(load_default=None)
     admin_id = Ident(load_default=None)
+
+    @ma.validates_schema(skip_on_field_errors=False, pass_original=True)
+    def _one_title(self, data, original, **_):
+        # runs beside the field errors (so a payload hears of every problem at once); what was
+        # sent is read from the original, since a field that failed is absent from ``data``
+        sent = original if isinstance(original, dict) else {}
+        media_id, movie_id, media_type = data.get("media_id"), data.get("movie_id"), data.get("media_type")
+        errors: dict[str, list[str]] = {}
+        if sent.get("mediaId") is None and sent.get("movieId") is None:
+            errors["mediaId"] = ["Missing data for required field."]
+        if media_id is not None and movie_id is not None and media_id != movie_id:
+            errors["movieId"] = ["movieId and mediaId name different titles"]
+        if movie_id is not None and media_type == "tv":
+            errors["mediaType"] = ["movieId names a movie; send mediaId for a tv room"]
+        if sent.get("movieId") is None and sent.get("mediaType") is None:
+            errors["mediaType"] = ["Missing data for required field."]
+        is_movie = media_type == "movie" or (media_type is None and sent.get("mediaType") is None)
+        if is_movie and "mediaType" not in errors:
+            for name in ("season", "episode"):
+                if data.get(name) is not None:
+                    errors[name] = ["A movie room has no season or episode"]
+        if errors:
+            raise ma.ValidationError(errors)
+
+    @ma.post_load
+    def _as_media(self, data, **_):
+        movie_id = data.pop("movie_id", None)
+        if movie_id is not None:
+            data["media_id"], data["media_type"] = data.get("media_id") or movie_id, data.get("media_type") or "movie"
+        return data
 
 
 class RoomRefSchema(_Actor):
@@ -129,7 +170,28 @@ class ActionSchema(ma.Schema):
 
 
 class PlaybackSchema(_Actor):
-    action = ma.fields.Nested(ActionSchema, required=True)
+    """``{action: {type, data}}``, or seed 000's ``{action: "play"}`` with the data beside it
+    (``{action: "seek", currentTime: 42}``)."""
+
+    action = ma.fields.Nested(ActionSchema, required=True, metadata={
+        "description": "{type, data}; or the type alone as a string, its data fields (currentTime, rate, "
+                       "season, episode, provider, mediaId, mediaType) then sent beside it"})
+
+    @ma.pre_load
+    def _action_as_object(self, payload, **_):
+        if not isinstance(payload, dict) or not isinstance(payload.get("action"), str):
+            return payload
+        payload = dict(payload)
+        kind = payload["action"]
+        action = {"type": kind}
+        data_schema = _action_data_schemas.get(kind)
+        if data_schema is not None:
+            wire_names = [field.data_key or name for name, field in data_schema.fields.items()]
+            data = {name: payload.pop(name) for name in wire_names if name in payload}
+            if data:
+                action["data"] = data
+        payload["action"] = action
+        return payload
 
 
 class SocketPlaybackSchema(PlaybackSchema):

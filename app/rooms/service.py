@@ -186,6 +186,16 @@ def require_member(participants: dict, uid: str) -> dict:
     return member
 
 
+def default_provider() -> str | None:
+    """The provider of a room created without one: ROOM_DEFAULT_PROVIDER (vidnest, as the seeds
+    say) while it is enabled, else the enabled provider with the best priority."""
+    wanted = cfg("ROOM_DEFAULT_PROVIDER")
+    if wanted and providers.is_enabled(wanted):
+        return wanted
+    enabled = providers.list_providers()
+    return enabled[0].id if enabled else None
+
+
 # ---- membership ------------------------------------------------------------------------
 
 def create_room(actor: Identity, body: dict, sid: str | None = None) -> dict:
@@ -196,15 +206,16 @@ def create_room(actor: Identity, body: dict, sid: str | None = None) -> dict:
     wanted = body.get("max_participants") or limit
     if wanted > limit:
         raise ValidationError(f"maxParticipants cannot exceed {limit}", field="maxParticipants")
-    if body.get("provider_id") and not providers.is_enabled(body["provider_id"]):
-        raise ValidationError(f"Unknown or disabled provider {body['provider_id']!r}", field="providerId")
+    provider_id = body.get("provider_id") or default_provider()
+    if body.get("provider_id") and not providers.is_enabled(provider_id):
+        raise ValidationError(f"Unknown or disabled provider {provider_id!r}", field="providerId")
     now = now_ms()
     room_id = secrets.token_urlsafe(9)
     room = {
         "id": room_id, "name": body["name"], "adminId": uid, "createdAt": now, "lastActivity": now,
         "options": {"controlMode": body.get("control_mode") or st.CONTROL_ADMIN, "maxParticipants": wanted,
                     "isPublic": bool(body.get("is_public", True)), "waitForAll": bool(body.get("wait_for_all", True))},
-        "state": st.new_state(str(body["media_id"]), body["media_type"], body.get("provider_id"),
+        "state": st.new_state(str(body["media_id"]), body["media_type"], provider_id,
                               body.get("season"), body.get("episode"), now),
         "kicked": [], "emptySince": None, "pendingPlay": None, "lastTimeBroadcast": 0,
     }

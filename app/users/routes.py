@@ -38,6 +38,8 @@ class UserById(MethodView):
         """Change display name, avatar, preferences; the tier by admins only"""
         return ok(service.update_profile(current_identity(required=True), _target(user_ref), body))
 
+    put = patch  # the same update under the verb the original clients use (seed 002)
+
 
 @blp.route("/<string:user_ref>/history")
 class UserHistory(MethodView):

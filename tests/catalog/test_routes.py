@@ -39,13 +39,13 @@ def test_list_filters_and_sorts(client, admin_headers):
     assert titles(client.get("/api/v1/content?sort=title")) == ["Alpha", "Bravo", "Charlie"]
     assert titles(client.get("/api/v1/content?sort=newest")) == ["Charlie", "Bravo", "Alpha"]
     assert titles(client.get("/api/v1/content?sort=rating")) == ["Bravo", "Charlie", "Alpha"]
-    assert titles(client.get("/api/v1/content?type=series")) == ["Charlie"]
+    assert titles(client.get("/api/v1/content?kind=series")) == ["Charlie"]
     assert titles(client.get("/api/v1/content?genre=comedy&sort=title")) == ["Alpha", "Charlie"]
     assert titles(client.get("/api/v1/content?genre=comedy&genre=drama&sort=title")) == ["Alpha", "Bravo", "Charlie"]
     assert titles(client.get("/api/v1/content?genre=comedy,drama&sort=title")) == ["Alpha", "Bravo", "Charlie"]
     assert titles(client.get("/api/v1/content?yearFrom=2000&yearTo=2015")) == ["Bravo"]
     assert titles(client.get("/api/v1/content?minRating=8")) == ["Bravo"]
-    assert titles(client.get("/api/v1/content?tier=premium")) == ["Bravo"]
+    assert titles(client.get("/api/v1/content?tierRequired=premium")) == ["Bravo"]
     assert titles(client.get("/api/v1/content?language=fr")) == ["Bravo"]
 
 
@@ -62,7 +62,9 @@ def test_pagination_reports_the_total(client, admin_headers):
 
 def test_unknown_filter_values_are_validation_errors(client, admin_headers):
     create(client, admin_headers, movie_body())
-    for query, field in [("type=cartoon", "type"), ("sort=loudest", "sort"), ("tier=gold", "tier"),
+    for query, field in [("kind=cartoon", "kind"), ("type=cartoon", "type"), ("sort=loudest", "sort"),
+                         ("tierRequired=gold", "tierRequired"), ("tier=gold", "tier"),
+                         ("kind=movie&type=series", "type"), ("tierRequired=free&tier=premium", "tier"),
                          ("genre=nope", "genre"), ("language=english", "language"), ("yearFrom=abc", "yearFrom"),
                          ("colour=red", "colour"), ("yearFrom=2010&yearTo=2000", "yearFrom")]:
         response = client.get(f"/api/v1/content?{query}")
@@ -169,3 +171,23 @@ def test_episode_air_dates_round_trip(client, admin_headers):
     assert added.status_code == 201 and added.get_json()["data"]["airDate"] == "2021-03-04"
     detail = client.get(f"/api/v1/content/{series['id']}").get_json()["data"]
     assert detail["seasons"][0]["episodes"][1]["airDate"] == "2021-03-04"
+
+
+def test_one_name_per_concept_with_the_old_filter_names_as_aliases(client, admin_headers):
+    """kind and tierRequired in filters, bodies and responses; type and tier still filter."""
+    create(client, admin_headers, movie_body(title="Bravo", tierRequired="premium"))
+    create(client, admin_headers, series_body(title="Charlie"))
+    card = client.get("/api/v1/content?kind=movie").get_json()["data"][0]
+    assert card["kind"] == "movie" and card["tierRequired"] == "premium" and "type" not in card
+    for query in ("kind=series", "type=series", "kind=series&type=series"):
+        assert titles(client.get(f"/api/v1/content?{query}")) == ["Charlie"], query
+    for query in ("tierRequired=premium", "tier=premium"):
+        assert titles(client.get(f"/api/v1/content?{query}")) == ["Bravo"], query
+    assert titles(client.get("/api/v1/content/search?q=charlie&type=series")) == ["Charlie"]
+    assert titles(client.get("/api/v1/content/search?q=charlie&kind=movie")) == []
+    parameters = {p["name"]: p for p in
+                  client.get("/openapi.json").get_json()["paths"]["/api/v1/content"]["get"]["parameters"]}
+    assert {"kind", "tierRequired"} <= set(parameters)
+    assert parameters["type"]["deprecated"] is True and "kind" in parameters["type"]["description"]
+    assert parameters["tier"]["deprecated"] is True and "tierRequired" in parameters["tier"]["description"]
+    assert "deprecated" not in parameters["kind"] and "deprecated" not in parameters["tierRequired"]

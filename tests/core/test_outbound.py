@@ -63,6 +63,20 @@ def test_private_and_metadata_targets_are_refused(app_ctx, monkeypatch):
         outbound.get("file:///etc/passwd")
 
 
+@pytest.mark.parametrize("allow_private", [True, False])
+def test_targets_are_refused_where_proxies_are(app_ctx, monkeypatch, allow_private):
+    """One list for targets and proxies: each address a proxy may not be at is no target either."""
+    from app.core import outbound
+    from tests.proxies.test_routes import UNREACHABLE_PROXIES
+
+    monkeypatch.setitem(app_ctx.config, "ALLOW_PRIVATE_TARGETS", allow_private)
+    for proxy_url, kind in UNREACHABLE_PROXIES:
+        target = "http://" + proxy_url.split("://", 1)[1] + "/"
+        with pytest.raises(outbound.PrivateTargetError) as caught:
+            outbound.get(target)
+        assert kind in caught.value.message, target
+
+
 def test_direct_call_when_the_pool_is_empty(app_ctx, upstream):
     from app.core import outbound
 

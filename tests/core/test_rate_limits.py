@@ -1,4 +1,5 @@
-"""Rate limits: Redis-backed, shared by every web process, honest headers, spoof-proof keys."""
+"""Rate limits: one budget per client across the API plus route limits, Redis-backed and shared by
+every web process, honest headers, spoof-proof keys, one Redis round trip per limit."""
 import pytest
 import requests
 
@@ -40,26 +41,113 @@ def test_forwarded_for_cannot_escape_the_limit(client):
     assert statuses[-1] == 429
 
 
+def app_with_budget(monkeypatch, budget: str):
+    """Another app on the same database and Redis, with its own client budget."""
+    from app import create_app
+
+    monkeypatch.setenv("RATE_LIMIT_DEFAULT", budget)
+    return create_app("testing")
+
+
+def limit_headers(response) -> tuple[str, str]:
+    return response.headers["X-RateLimit-Limit"], response.headers["X-RateLimit-Remaining"]
+
+
+def test_the_default_is_one_budget_across_every_route(app, monkeypatch):
+    client = app_with_budget(monkeypatch, "4 per minute").test_client()
+    routes = ["/api/v1/auth/me", "/api/v1/content", "/api/v1/providers", "/api/v1/users/me"]
+    answers = [client.get(path) for path in routes]
+    assert [limit_headers(r) for r in answers] == [("4", "3"), ("4", "2"), ("4", "1"), ("4", "0")]
+    assert 429 not in {r.status_code for r in answers}
+    # the budget is spent, whichever route comes next, even one never called before
+    for path in ["/api/v1/auth/me", "/api/v1/content/search?q=x", "/api/v1/streaming/history"]:
+        limited = client.get(path)
+        assert limited.status_code == 429, path
+        assert limited.get_json()["error"]["code"] == "RATE_LIMIT_ERROR"
+        assert limit_headers(limited) == ("4", "0")
+        assert int(limited.headers["Retry-After"]) > 0
+    # another client address has its own budget
+    assert client.get("/api/v1/content", environ_base={"REMOTE_ADDR": "198.51.100.9"}).status_code == 200
+    # ops endpoints stay reachable for load balancers and scrapers
+    assert client.get("/health/redis").status_code == 200
+    assert client.get("/metrics").status_code == 200
+
+
+def test_route_limits_are_extra_and_the_headers_name_the_binding_one(app, monkeypatch):
+    client = app_with_budget(monkeypatch, "8 per minute").test_client()
+    # login: budget 7 left, credentials limit (5 per 15 minutes) 4 left: the credentials limit binds
+    assert limit_headers(login(client)) == ("5", "4")
+    for _ in range(5):
+        client.get("/api/v1/content")
+    # budget 1 left, credentials 3 left: now the budget binds and the headers say so
+    assert limit_headers(login(client)) == ("8", "1")
+    client.get("/api/v1/content")
+    limited = login(client)
+    assert limited.status_code == 429 and limit_headers(limited) == ("8", "0")
+    assert 0 < int(limited.headers["Retry-After"]) <= 60  # the budget's window, not the 15-minute one
+
+
+def test_a_route_limit_refuses_while_the_budget_has_room(app, monkeypatch):
+    client = app_with_budget(monkeypatch, "100 per minute").test_client()
+    for _ in range(5):
+        login(client)
+    limited = login(client)
+    assert limited.status_code == 429 and limit_headers(limited) == ("5", "0")
+    assert int(limited.headers["Retry-After"]) > 60  # the credentials window (15 minutes)
+    assert client.get("/api/v1/content").status_code == 200  # the rest of the API still answers
+
+
+def _commands(redis_client) -> dict[str, int]:
+    stats = redis_client.info("commandstats")
+    return {name: stats.get(f"cmdstat_{name}", {}).get("calls", 0) for name in ("evalsha", "eval", "get", "ttl")}
+
+
+def _spent(before: dict, after: dict) -> dict:
+    return {name: after[name] - before[name] for name in before}
+
+
+def test_each_limit_costs_one_redis_round_trip(app, client):
+    """The hit returns count and expiry, so the headers need no GET and TTL of their own.
+    (commandstats also counts the script's inner calls: one TTL per hit is the script's.)"""
+    from app.extensions import redis
+
+    client.get("/api/v1/auth/me")  # loads the script
+    login(client)
+    before = _commands(redis.client)
+    plain = client.get("/api/v1/auth/me")  # no Redis of its own: only the client budget
+    middle = _commands(redis.client)
+    limited_route = login(client)  # the budget and the credentials limit
+    after = _commands(redis.client)
+    assert plain.headers["X-RateLimit-Remaining"] == "97"
+    assert limited_route.headers["X-RateLimit-Remaining"] == "3"  # the second login: credentials bind
+    assert _spent(before, middle) == {"evalsha": 1, "eval": 0, "get": 0, "ttl": 1}
+    assert _spent(middle, after) == {"evalsha": 2, "eval": 0, "get": 0, "ttl": 2}
+
+
 @pytest.mark.slow
-def test_default_limit_applies_with_headers(app, test_env):
-    server = ServerProcess(test_env, extra_env={"RATE_LIMIT_DEFAULT": "3 per minute"})
-    server.start()
+def test_the_budget_is_shared_by_web_processes_with_headers(app, test_env):
+    servers = [ServerProcess(test_env, extra_env={"RATE_LIMIT_DEFAULT": "4 per minute"}) for _ in range(2)]
+    for server in servers:
+        server.start()
     try:
-        url = f"{server.url}/api/v1/auth/me"
-        first = requests.get(url, timeout=5)
-        assert first.status_code == 401
-        assert first.headers["X-RateLimit-Limit"] == "3"
-        assert first.headers["X-RateLimit-Remaining"] == "2"
-        requests.get(url, timeout=5)
-        requests.get(url, timeout=5)
-        limited = requests.get(url, timeout=5)
+        from app.extensions import redis
+
+        with app.app_context():
+            redis.client.flushdb()  # the start-up probes counted nothing, but start from zero anyway
+        first, second = servers
+        answers = [requests.get(f"{first.url}/api/v1/auth/me", timeout=5),
+                   requests.get(f"{second.url}/api/v1/content", timeout=5),
+                   requests.get(f"{first.url}/api/v1/providers", timeout=5),
+                   requests.get(f"{second.url}/api/v1/auth/me", timeout=5)]
+        assert [limit_headers(r) for r in answers] == [("4", "3"), ("4", "2"), ("4", "1"), ("4", "0")]
+        limited = requests.get(f"{first.url}/api/v1/content", timeout=5)
         assert limited.status_code == 429 and limited.json()["error"]["code"] == "RATE_LIMIT_ERROR"
         assert int(limited.headers["Retry-After"]) > 0
-        # ops endpoints stay reachable for load balancers and scrapers
-        assert requests.get(f"{server.url}/health/redis", timeout=5).status_code == 200
-        assert requests.get(f"{server.url}/metrics", timeout=5).status_code == 200
+        assert requests.get(f"{second.url}/health/redis", timeout=5).status_code == 200
+        assert requests.get(f"{second.url}/metrics", timeout=5).status_code == 200
     finally:
-        server.stop()
+        for server in servers:
+            server.stop()
 
 
 def test_trusted_proxy_hop_decides_the_client_address(monkeypatch, test_env):
@@ -87,3 +175,20 @@ def test_counters_are_shared_by_web_processes(live_server, test_env):
         other.stop()
     assert codes[:5] == [401] * 5
     assert codes[5] == 429
+
+
+def test_binding_limit_prefers_a_breach_then_the_fewest_left_then_the_longer_window():
+    from types import SimpleNamespace as Seen
+
+    from app.core.ratelimit import binding_limit
+
+    budget = Seen(breached=False, remaining=40, reset_at=1060)
+    route = Seen(breached=False, remaining=3, reset_at=1900)
+    assert binding_limit([budget, route]) is route
+    low_budget = Seen(breached=False, remaining=1, reset_at=1060)
+    assert binding_limit([low_budget, route]) is low_budget
+    tie = Seen(breached=False, remaining=3, reset_at=1060)
+    assert binding_limit([tie, route]) is route  # same room left: the one that lasts longer binds
+    refused = Seen(breached=True, remaining=0, reset_at=1060)
+    assert binding_limit([route, refused]) is refused
+    assert binding_limit([]) is None

@@ -51,3 +51,38 @@ def test_dashboard_is_one_self_contained_page_for_admins_and_services(client, ad
     assert set(data) == {"health", "traffic", "breakers", "providers", "proxies", "queues"}
     assert {p["id"] for p in data["providers"]} >= {"vidnest", "vidsrc", "embed"}
     assert "probes" in data["queues"]
+
+
+def test_seed_003_detailed_metrics_answer_on_both_paths(live_server, admin_headers, service_headers, user_headers):
+    import requests
+
+    for _ in range(3):
+        requests.get(f"{live_server.url}/api/v1/content", timeout=10)
+    for path in ("/api/v1/monitoring/metrics", "/monitoring/metrics"):
+        url = f"{live_server.url}{path}"
+        assert requests.get(url, timeout=10).status_code == 401
+        refused = requests.get(url, headers=user_headers, timeout=10)
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "AUTHORIZATION_ERROR"
+        for headers in (admin_headers, service_headers):
+            response = requests.get(url, headers=headers, timeout=10)
+            assert response.status_code == 200, response.text
+            data = response.json()["data"]
+            assert set(data) == {"service", "process", "http", "socketio", "celery", "redis", "database",
+                                 "breakers", "health"}
+            assert data["process"]["pid"] > 0 and data["process"]["rssBytes"] > 0
+            assert data["http"]["requests"] >= 3 and data["http"]["byStatusClass"]["2xx"] >= 3
+            top = data["http"]["topRoutes"]
+            assert top and [e["requests"] for e in top] == sorted((e["requests"] for e in top), reverse=True)
+            # the live server is shared by the run: the route is there unless ten others were busier
+            counted = {entry["route"]: entry["requests"] for entry in top}
+            assert counted.get("GET /api/v1/content", 3) >= 3 and len(top) <= 10
+            assert data["redis"]["version"] and data["database"]["backend"] in ("sqlite", "postgresql")
+            assert "probes" in data["celery"]["queues"] and data["health"]["checks"]["redis"]["status"] == "ok"
+            assert set(data["breakers"]) == {"closed", "halfOpen", "open"}
+
+
+def test_detailed_metrics_are_in_the_spec_on_both_paths(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+    for path in ("/api/v1/monitoring/metrics", "/monitoring/metrics"):
+        operation = paths[path]["get"]
+        assert {"200", "401", "403"} <= set(operation["responses"])

@@ -81,6 +81,44 @@ def test_proxies_from_settings_are_listed_but_not_deletable(app, client, service
     assert add(client, admin_headers, "http://10.1.1.1:8080").status_code == 409
 
 
+# Each spelling reaches an address no connection may go to; the outbound client refuses the
+# same ones as targets (tests/core/test_outbound.py), private ranges allowed or not.
+UNREACHABLE_PROXIES = [
+    ("http://169.254.169.254:80", "metadata"),
+    ("http://2852039166:80", "metadata"),  # 169.254.169.254 as one decimal number
+    ("socks5://[::ffff:169.254.169.254]:1080", "metadata"),  # IPv4-mapped IPv6
+    ("http://100.100.100.200:80", "metadata"),
+    ("http://[fd00:ec2::254]:80", "metadata"),
+    ("http://169.254.10.20:3128", "link-local"),
+    ("http://[fe80::1]:3128", "link-local"),
+    ("https://0.0.0.0:3128", "unspecified"),
+    ("http://0:3128", "unspecified"),
+    ("http://[::]:3128", "unspecified"),
+]
+
+
+@pytest.mark.parametrize("url, kind", UNREACHABLE_PROXIES)
+def test_proxies_at_metadata_link_local_or_unspecified_addresses_are_refused(client, admin_headers, url, kind):
+    response = add(client, admin_headers, url)
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()["error"]
+    assert error["code"] == "VALIDATION_ERROR" and "url" in error["details"]["fields"] and kind in error["message"]
+    assert client.get("/api/v1/proxies", headers=admin_headers).get_json()["data"] == []
+
+
+@pytest.mark.parametrize("url", ["http://10.0.0.5:3128", "http://192.168.1.20:8080", "http://127.0.0.1:3128",
+                                 "socks5://[fd12:3456::1]:1080", "http://localhost:3128"])
+def test_private_proxies_stay_allowed(client, admin_headers, url):
+    assert add(client, admin_headers, url).status_code == 201
+
+
+def test_unreachable_proxies_from_settings_are_left_out_of_the_pool(app, client, admin_headers, monkeypatch):
+    monkeypatch.setitem(app.config, "PROXY_URLS", ["http://169.254.169.254:80", "http://10.1.1.1:8080",
+                                                   "http://[fe80::1]:3128"])
+    listed = client.get("/api/v1/proxies", headers=admin_headers).get_json()["data"]
+    assert [p["url"] for p in listed] == ["http://10.1.1.1:8080"]
+
+
 def test_users_and_anonymous_callers_are_refused(client, user_headers):
     assert client.get("/api/v1/proxies").status_code == 401
     assert client.get("/api/v1/proxies", headers={"x-internal-key": "wrong"}).status_code == 401

@@ -55,7 +55,10 @@ def test_join_errors_full_unknown_and_invalid(server, connect, make_user):
 
 
 @pytest.mark.parametrize("payload", [None, "text", 42, [1, 2], {"roomId": None}, {"roomId": ["x"]},
-                                     {"roomId": "r", "action": "play"}, {"roomId": "r", "action": {"type": "fly"}},
+                                     {"roomId": "r", "action": "fly"}, {"roomId": "r", "action": {"type": "fly"}},
+                                     {"roomId": "r", "action": "seek"}, {"roomId": "r", "action": 7},
+                                     {"roomId": "r", "action": "seek", "currentTime": "soon"},
+                                     {"roomId": "r", "action": "play", "volume": 3},
                                      {"roomId": "r", "action": {"type": "seek", "data": {"currentTime": -1}}},
                                      {"roomId": "r", "action": {"type": "seek", "data": "x"}},
                                      {"roomId": "r", "action": {"type": "setPlaybackRate", "data": {"rate": 9}}},
@@ -98,7 +101,7 @@ def test_everyone_mode_lets_members_play_but_not_change_content(room_of):
 
 
 def test_content_changes_emit_their_own_events(room_of):
-    room_id, _, (admin, guest) = room_of(2)
+    room_id, _, (admin, guest) = room_of(2, mediaId="1399", mediaType="tv", season=1, episode=1)
     admin.ok("playback_action", {"roomId": room_id, "action": {"type": "changeEpisode", "data": {"season": 2, "episode": 5}}})
     assert guest.wait("episode_changed")["state"]["episode"] == 5
     admin.ok("playback_action", {"roomId": room_id, "action": {"type": "changeProvider", "data": {"provider": "vidsrc"}}})
@@ -106,9 +109,10 @@ def test_content_changes_emit_their_own_events(room_of):
     unknown = admin.call("playback_action", {"roomId": room_id, "action": {"type": "changeProvider",
                                                                            "data": {"provider": "nope"}}})
     assert unknown["error"]["code"] == "VALIDATION_ERROR" and "action.data.provider" in unknown["error"]["details"]["fields"]
-    admin.ok("playback_action", {"roomId": room_id, "action": {"type": "changeMedia", "data": {"mediaId": 1399, "mediaType": "tv"}}})
+    admin.ok("playback_action", {"roomId": room_id, "action": {"type": "changeMedia", "data": {"mediaId": 603, "mediaType": "movie"}}})
     changed = guest.wait("media_changed")
-    assert changed["mediaId"] == "1399" and changed["state"]["mediaType"] == "tv"
+    assert changed["mediaId"] == "603" and changed["state"]["mediaType"] == "movie"
+    assert changed["state"]["season"] is None and changed["state"]["episode"] is None
 
 
 def test_admin_leaving_hands_over_and_last_out_closes(room_of):

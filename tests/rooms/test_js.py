@@ -41,6 +41,19 @@ def test_official_js_client(node_deps, server, make_user, token_for, transport):
     assert result["refusedCode"] == "NOT_ROOM_ADMIN" and result["errorEvent"] == "playback_action"
 
 
+def test_official_js_client_with_seed_000_payloads(node_deps, server, make_user, token_for):
+    admin, guest = make_user(), make_user()
+    result = run_node(node_deps, "seed_client_check.mjs", server.url, token_for(admin), str(admin["id"]),
+                      token_for(guest), str(guest["id"]))
+    assert "error" not in result, result
+    assert result["created"] is True and result["provider"] == "vidnest" and result["mediaType"] == "movie"
+    assert result["joinedParticipants"] == 2
+    assert result["played"] is True and result["heardPlaying"] is True
+    assert result["reportedTime"] == 12.5
+    assert result["forgedCode"] == "AUTHORIZATION_ERROR"  # a userId that is not the caller's own
+    assert result["episodeCode"] == "NOT_A_SERIES"
+
+
 @pytest.mark.browser
 def test_demo_pages_stay_in_sync_in_chromium(node_deps, server, make_user):
     chromium = shutil.which("chromium")

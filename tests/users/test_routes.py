@@ -81,3 +81,29 @@ def test_missing_or_wrong_credentials_are_refused(client):
             assert response.get_json()["error"]["code"] == "AUTHENTICATION_ERROR"
     # a bad token is refused even where anonymous access is allowed
     assert client.get("/api/v1/content", headers=bad).status_code == 401
+
+
+def test_seed_002_put_updates_a_profile_like_patch(live_server, user, make_user, auth_headers, admin_headers):
+    import requests
+
+    url = f"{live_server.url}/api/v1/users/{user['id']}"
+    headers = auth_headers(user)
+    response = requests.put(url, json={"displayName": "Rosa", "preferences": {"language": "es"}},
+                            headers=headers, timeout=10)
+    assert response.status_code == 200, response.text
+    data = response.json()["data"]
+    assert data["displayName"] == "Rosa" and data["preferences"]["language"] == "es"
+    # the fields not sent keep their values, as with PATCH
+    again = requests.put(f"{live_server.url}/api/v1/users/me", json={"avatarUrl": "https://img.example.test/r.png"},
+                         headers=headers, timeout=10).json()["data"]
+    assert again["displayName"] == "Rosa" and again["avatarUrl"] == "https://img.example.test/r.png"
+    # the same rules: the user themself or an admin, the tier by admins only, bad input named
+    other = make_user()
+    assert requests.put(f"{live_server.url}/api/v1/users/{other['id']}", json={"displayName": "X"},
+                        headers=headers, timeout=10).status_code == 403
+    assert requests.put(url, json={"subscriptionTier": "family"}, headers=headers, timeout=10).status_code == 403
+    upgraded = requests.put(url, json={"subscriptionTier": "family"}, headers=admin_headers, timeout=10)
+    assert upgraded.status_code == 200 and upgraded.json()["data"]["subscriptionTier"] == "family"
+    bad = requests.put(url, json={"displayName": ""}, headers=headers, timeout=10)
+    assert bad.status_code == 422 and "displayName" in bad.json()["error"]["details"]["fields"]
+    assert requests.put(url, json={"displayName": "Y"}, timeout=10).status_code == 401
