@@ -36,6 +36,8 @@ def _init_extensions(app: Flask) -> None:
     from app.core.metrics import init_metrics
     from app.core.origins import socket_origin_check
     from app.core.request_context import init_request_context
+    from app.core.outage import register_outage_handler
+    from app.core.redis_clients import redis_options
     from app.errors import register_error_handlers
     from app.extensions import api, compress, cors, db, limiter, migrate, redis, socketio
 
@@ -52,14 +54,17 @@ def _init_extensions(app: Flask) -> None:
                   expose_headers=["X-Request-ID", "X-RateLimit-Limit", "X-RateLimit-Remaining",
                                   "X-RateLimit-Reset", "Retry-After"])
     compress.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", redis_options(app.config))
     limiter.init_app(app)
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", None)
     api.init_app(app)
     register_error_handlers(app)
+    register_outage_handler(app)
     register_blueprints(app, api)
     socketio.init_app(
         app,
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        **_socketio_queue(app),
         cors_allowed_origins=socket_origin_check(app.config["CORS_ORIGINS"] or "*"),
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         logger=False,
@@ -75,6 +80,20 @@ def _init_extensions(app: Flask) -> None:
     from app.seed import seed_command
 
     app.cli.add_command(seed_command)
+
+
+def _socketio_queue(app: Flask) -> dict:
+    """The Redis message queue with our connection options (Flask-SocketIO's own has none)."""
+    import socketio as socketio_lib
+
+    from app.core.redis_clients import redis_options
+
+    url = app.config["SOCKETIO_MESSAGE_QUEUE"]
+    if not url or not url.startswith(("redis://", "rediss://", "unix://")):
+        return {}
+    # the listener waits on pub/sub for as long as nothing is said: no read timeout for it
+    return {"client_manager": socketio_lib.RedisManager(url, channel="flask-socketio",
+                                                        redis_options=redis_options(app.config, blocking_reads=True))}
 
 
 def _migrations_dir():

@@ -60,7 +60,7 @@ def run(processes: list[str]) -> int:
         port = 6379 if port_is_free(6379) else None
         redis = start_redis(port)
         env["REDIS_URL"] = redis.url
-        print(f"Started a private redis-server on {redis.url}", flush=True)
+        print(f"Started a private redis-server on {redis.url} ({redis.binary})", flush=True)
     try:
         _flask(env, "db", "upgrade")
         _flask(env, "seed")
