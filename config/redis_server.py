@@ -93,11 +93,15 @@ class RedisServer:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def start_redis(port: int | None = None, timeout: float = 10.0, binary: str | None = None) -> RedisServer:
-    """Start a server on ``port`` (a free one when None) and wait until it answers PING."""
+def start_redis(port: int | None = None, timeout: float = 10.0, binary: str | None = None,
+                workdir: str | None = None) -> RedisServer:
+    """Start a server on ``port`` (a free one when None) and wait until it answers PING.
+
+    ``workdir`` reuses a directory, so a server stopped with SHUTDOWN SAVE comes back with its data.
+    """
     port = port or free_port()
     binary = binary or redis_binary()
-    workdir = tempfile.mkdtemp(prefix="marquee-redis-")
+    workdir = workdir or tempfile.mkdtemp(prefix="marquee-redis-")
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", workdir, "--protected-mode", "yes", "--loglevel", "warning"],

@@ -2,17 +2,18 @@
 Socket.IO queue's), so a Redis that is down or frozen costs a request a bounded wait.
 
 redis-py's default retry (three retries, 1-10 s exponential back-off) turned every command into
-a wait of several seconds while Redis was down. One quick retry keeps what that default is
-for (a pooled connection closed by a Redis restart is replaced at once) without the wait.
+a wait of several seconds while Redis was down. One immediate retry keeps what that default is
+for (a pooled connection closed by a Redis restart is replaced at once) without the wait: a
+refused connection is refused again at once, and waiting would not change that.
 """
 from __future__ import annotations
 
-from redis.backoff import ExponentialBackoff
+from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 
 def quick_retry() -> Retry:
-    return Retry(ExponentialBackoff(cap=0.1, base=0.02), 1)
+    return Retry(NoBackoff(), 1)
 
 
 def redis_options(config, *, blocking_reads: bool = False) -> dict:
