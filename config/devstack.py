@@ -67,7 +67,10 @@ def run(processes: list[str]) -> int:
         _banner(env)
         honcho = subprocess.Popen([str(BIN / "honcho"), "-f", "Procfile", "start", *processes], cwd=ROOT, env=env)
         try:
-            return honcho.wait()
+            code = honcho.wait()
+            # Ctrl-C reaches honcho too, and it may exit (130) before our own KeyboardInterrupt is
+            # raised: either way the stack was stopped on purpose, which is a clean exit.
+            return 0 if code in (130, -signal.SIGINT) else code
         except KeyboardInterrupt:
             # Ctrl-C reaches honcho too (same process group); give its children time to finish.
             honcho.send_signal(signal.SIGINT)
