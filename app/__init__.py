@@ -38,6 +38,7 @@ def _init_extensions(app: Flask) -> None:
     from app.core.request_context import init_request_context
     from app.core.outage import register_outage_handler
     from app.core.redis_clients import redis_options
+    from app.core.socketio_queue import client_manager as socketio_client_manager
     from app.errors import register_error_handlers
     from app.extensions import api, compress, cors, db, limiter, migrate, redis, socketio
 
@@ -64,7 +65,7 @@ def _init_extensions(app: Flask) -> None:
     socketio.init_app(
         app,
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
-        **_socketio_queue(app),
+        **socketio_client_manager(app.config),
         cors_allowed_origins=socket_origin_check(app.config["CORS_ORIGINS"] or "*"),
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         logger=False,
@@ -80,20 +81,6 @@ def _init_extensions(app: Flask) -> None:
     from app.seed import seed_command
 
     app.cli.add_command(seed_command)
-
-
-def _socketio_queue(app: Flask) -> dict:
-    """The Redis message queue with our connection options (Flask-SocketIO's own has none)."""
-    import socketio as socketio_lib
-
-    from app.core.redis_clients import redis_options
-
-    url = app.config["SOCKETIO_MESSAGE_QUEUE"]
-    if not url or not url.startswith(("redis://", "rediss://", "unix://")):
-        return {}
-    # the listener waits on pub/sub for as long as nothing is said: no read timeout for it
-    return {"client_manager": socketio_lib.RedisManager(url, channel="flask-socketio",
-                                                        redis_options=redis_options(app.config, blocking_reads=True))}
 
 
 def _migrations_dir():

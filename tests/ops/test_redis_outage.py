@@ -102,7 +102,7 @@ def wait_until(check, timeout: float = 20.0, what: str = "recovery"):
 
 def test_reads_fall_back_state_answers_503_and_everything_recovers(stack, make_user, auth_headers, token_for):
     base = stack.url
-    admin, viewer = make_user(role="admin", tier="family"), make_user()
+    admin, viewer, friend = make_user(role="admin", tier="family"), make_user(), make_user()
     as_admin, as_viewer = auth_headers(admin), auth_headers(viewer)
     created = requests.post(f"{base}/api/v1/content", json=movie_body(title="Outage Feature", tmdbId=550),
                             headers=as_admin, timeout=10)
@@ -113,9 +113,10 @@ def test_reads_fall_back_state_answers_503_and_everything_recovers(stack, make_u
     progress_url = f"{base}/api/v1/streaming/session/{session['sessionId']}"
     assert requests.put(progress_url, json={"position": 1200, "state": "playing"}, headers=as_viewer,
                         timeout=10).json()["data"]["applied"] is True
-    sock = Sock(base, token_for(viewer))
+    sock, friend_sock = Sock(base, token_for(viewer)), Sock(base, token_for(friend))
     try:
         room = sock.ok("create_room", room_body())
+        friend_sock.ok("join_room", {"roomId": room["id"]})
 
         stack.stop_redis()
 
@@ -170,8 +171,13 @@ def test_reads_fall_back_state_answers_503_and_everything_recovers(stack, make_u
         assert again.status_code == 201, again.json()
         assert requests.get(f"{base}/api/v1/content", timeout=10).status_code == 200
         assert wait_until(lambda: requests.get(f"{base}/health/redis", timeout=5).status_code == 200)
+        # broadcasts travel through Redis too: the web process listens again within seconds
+        friend_sock.clear()
+        sock.ok("chat_message", {"roomId": room["id"], "text": "back again"})
+        assert friend_sock.wait("chat_message", lambda m: m["text"] == "back again", timeout=5)
     finally:
         sock.close()
+        friend_sock.close()
 
 
 def _concrete(rule: str) -> str:
