@@ -33,6 +33,9 @@ REDIS_OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
     redis_lib.exceptions.ConnectionError, redis_lib.exceptions.TimeoutError, BrokerError, StorageError,
 )
 DEFAULT_RETRY_AFTER = 5
+# After a cache access failed, cache accesses skip Redis for this long: a frozen Redis costs one
+# request a socket timeout, not every request one per cache read. One probe a second recovers.
+SKIP_CACHE_AFTER_FAILURE_S = 1.0
 
 T = TypeVar("T")
 
@@ -70,6 +73,7 @@ def register_outage_handler(app: Flask) -> None:
 
 
 _last_logged = {"at": 0.0}
+_cache_down_until = {"at": 0.0}
 
 
 def _log_outage(what: str, exc: BaseException) -> None:
@@ -85,13 +89,19 @@ def best_effort(what: str, default: Any = None) -> Callable[[Callable[..., T]], 
     (a callable default is called with the same arguments, e.g. to compute from the source)."""
 
     def decorator(func: Callable[..., T]) -> Callable[..., T]:
+        def fallback(*args, **kwargs):
+            return default(*args, **kwargs) if callable(default) else default
+
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
+            if time.monotonic() < _cache_down_until["at"]:
+                return fallback(*args, **kwargs)
             try:
                 return func(*args, **kwargs)
             except REDIS_OUTAGE_ERRORS as exc:
+                _cache_down_until["at"] = time.monotonic() + SKIP_CACHE_AFTER_FAILURE_S
                 _log_outage(what, exc)
-                return default(*args, **kwargs) if callable(default) else default
+                return fallback(*args, **kwargs)
 
         return wrapper
 

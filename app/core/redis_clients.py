@@ -9,11 +9,13 @@ refused connection is refused again at once, and waiting would not change that.
 from __future__ import annotations
 
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.retry import Retry
 
 
 def quick_retry() -> Retry:
-    return Retry(NoBackoff(), 1)
+    # a timeout is not retried: a frozen Redis would only cost the wait twice
+    return Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
 
 
 def redis_options(config, *, blocking_reads: bool = False) -> dict:

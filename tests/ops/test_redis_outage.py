@@ -8,7 +8,9 @@ again on the same port from the same directory, as a managed Redis restarts with
 """
 from __future__ import annotations
 
+import os
 import re
+import signal
 import time
 
 import pytest
@@ -224,3 +226,30 @@ def test_every_route_and_socket_event_answers_normally_or_503_during_the_outage(
         sock.close()
         if stack.redis.process.poll() is not None:
             stack.start_redis()
+
+
+def test_a_frozen_redis_costs_a_bounded_wait_not_a_hang(stack, make_user, auth_headers):
+    """SIGSTOP: connections open but nothing answers, the case only socket timeouts bound."""
+    viewer = make_user()
+    base = stack.url
+    movie = requests.post(f"{base}/api/v1/content", json=movie_body(title="Frozen Feature"),
+                          headers=auth_headers(make_user(role="admin")), timeout=10).json()["data"]
+    session = requests.post(f"{base}/api/v1/streaming/session", json={"contentId": movie["id"]},
+                            headers=auth_headers(viewer), timeout=10).json()["data"]
+    os.kill(stack.redis.process.pid, signal.SIGSTOP)
+    try:
+        # each answer costs at most a couple of REDIS_SOCKET_TIMEOUTs (the limiter's, then one more)
+        for _ in range(2):
+            started = time.monotonic()
+            listing = requests.get(f"{base}/api/v1/content", timeout=30)
+            assert listing.status_code == 200 and time.monotonic() - started < 6, time.monotonic() - started
+        started = time.monotonic()
+        report = requests.put(f"{base}/api/v1/streaming/session/{session['sessionId']}",
+                              json={"position": 60, "state": "playing"}, headers=auth_headers(viewer), timeout=30)
+        assert time.monotonic() - started < 6, time.monotonic() - started
+        assert_unavailable(report, "progress report while Redis is frozen")
+    finally:
+        os.kill(stack.redis.process.pid, signal.SIGCONT)
+    assert wait_until(lambda: requests.put(f"{base}/api/v1/streaming/session/{session['sessionId']}",
+                                           json={"position": 61, "state": "playing"}, headers=auth_headers(viewer),
+                                           timeout=10).status_code == 200)
