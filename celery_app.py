@@ -1,6 +1,8 @@
 """The Celery app, bound to the Flask app: ``celery -A celery_app worker``."""
 from app import create_app
+from app.core.redis_version import require_redis_version
 
 flask_app = create_app()
+require_redis_version(flask_app.config, "worker")  # worker, beat and flower all load this module
 celery = flask_app.extensions["celery"]
 app = celery

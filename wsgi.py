@@ -10,8 +10,10 @@ monkey.patch_all()
 import gc  # noqa: E402
 
 from app import create_app  # noqa: E402
+from app.core.redis_version import require_redis_version  # noqa: E402
 
 app = create_app()
+require_redis_version(app.config, "web")  # an old Redis stops the boot with a clear message, not a 500 later
 
 # Garbage collection stalls the whole gevent loop, i.e. every socket. Under bench/rooms_fanout.py
 # (1,000 clients) full collections ran every ~10 s and took 135-550 ms each: the p99 blow-ups.

@@ -36,6 +36,9 @@ def _init_extensions(app: Flask) -> None:
     from app.core.metrics import init_metrics
     from app.core.origins import socket_origin_check
     from app.core.request_context import init_request_context
+    from app.core.outage import register_outage_handler
+    from app.core.redis_clients import redis_options
+    from app.core.socketio_queue import client_manager as socketio_client_manager
     from app.errors import register_error_handlers
     from app.extensions import api, compress, cors, db, limiter, migrate, redis, socketio
 
@@ -52,14 +55,17 @@ def _init_extensions(app: Flask) -> None:
                   expose_headers=["X-Request-ID", "X-RateLimit-Limit", "X-RateLimit-Remaining",
                                   "X-RateLimit-Reset", "Retry-After"])
     compress.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", redis_options(app.config))
     limiter.init_app(app)
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", None)
     api.init_app(app)
     register_error_handlers(app)
+    register_outage_handler(app)
     register_blueprints(app, api)
     socketio.init_app(
         app,
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        **socketio_client_manager(app.config),
         cors_allowed_origins=socket_origin_check(app.config["CORS_ORIGINS"] or "*"),
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         logger=False,

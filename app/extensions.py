@@ -29,9 +29,11 @@ class RedisClient:
         self.url: str | None = None
 
     def init_app(self, app: Flask) -> None:
+        from app.core.redis_clients import redis_options
+
         self.url = app.config["REDIS_URL"]
         self._client = redis_lib.Redis.from_url(
-            self.url, decode_responses=True, socket_timeout=5, socket_connect_timeout=2, health_check_interval=30
+            self.url, decode_responses=True, health_check_interval=30, **redis_options(app.config)
         )
         app.extensions["redis"] = self
 

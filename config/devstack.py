@@ -60,14 +60,17 @@ def run(processes: list[str]) -> int:
         port = 6379 if port_is_free(6379) else None
         redis = start_redis(port)
         env["REDIS_URL"] = redis.url
-        print(f"Started a private redis-server on {redis.url}", flush=True)
+        print(f"Started a private redis-server on {redis.url} ({redis.binary})", flush=True)
     try:
         _flask(env, "db", "upgrade")
         _flask(env, "seed")
         _banner(env)
         honcho = subprocess.Popen([str(BIN / "honcho"), "-f", "Procfile", "start", *processes], cwd=ROOT, env=env)
         try:
-            return honcho.wait()
+            code = honcho.wait()
+            # Ctrl-C reaches honcho too, and it may exit (130) before our own KeyboardInterrupt is
+            # raised: either way the stack was stopped on purpose, which is a clean exit.
+            return 0 if code in (130, -signal.SIGINT) else code
         except KeyboardInterrupt:
             # Ctrl-C reaches honcho too (same process group); give its children time to finish.
             honcho.send_signal(signal.SIGINT)

@@ -47,6 +47,10 @@ class BaseConfig:
         # Redis: one URL for broker, results, Socket.IO queue, caches and limits
         self.REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
         self.REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "marquee")
+        # bounded waits: a Redis that is down or frozen costs a request about this, not a hang
+        self.REDIS_SOCKET_TIMEOUT = env_float("REDIS_SOCKET_TIMEOUT", 2.0)
+        self.REDIS_CONNECT_TIMEOUT = env_float("REDIS_CONNECT_TIMEOUT", 1.0)
+        self.REDIS_OUTAGE_RETRY_AFTER = env_int("REDIS_OUTAGE_RETRY_AFTER", 5)  # Retry-After of the 503
 
         # HTTP
         self.CORS_ORIGINS = env_list("CORS_ORIGIN", ["http://localhost:3000", "http://127.0.0.1:3000"])
@@ -288,7 +292,14 @@ def celery_settings(redis_url: str) -> dict:
         "task_default_queue": "default",
         "task_queues_names": ["default", "probes", "media", "recs", "torrents"],
         "broker_connection_retry_on_startup": True,
-        "broker_transport_options": {"visibility_timeout": 3600},
+        "broker_transport_options": {"visibility_timeout": 3600,
+                                     "socket_timeout": env_float("CELERY_REDIS_SOCKET_TIMEOUT", 5.0),
+                                     "socket_connect_timeout": env_float("REDIS_CONNECT_TIMEOUT", 1.0)},
+        "broker_connection_timeout": env_float("REDIS_CONNECT_TIMEOUT", 1.0),
+        # queueing a task while Redis is down fails within about a second (then 503), not ten
+        "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
+        "redis_socket_timeout": env_float("CELERY_REDIS_SOCKET_TIMEOUT", 5.0),
+        "redis_socket_connect_timeout": env_float("REDIS_CONNECT_TIMEOUT", 1.0),
         "worker_send_task_events": True,
         "task_send_sent_event": True,
         "beat_schedule": {

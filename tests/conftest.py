@@ -15,6 +15,14 @@ sys.path.insert(0, str(ROOT))
 from tests.support.processes import ServerProcess, WorkerProcess, settle_workers  # noqa: E402
 
 
+def pytest_collection_modifyitems(config, items):
+    # Every test that reaches Redis through the fixtures (directly, or via the app, servers and
+    # workers) is marked, so CI can run exactly those again on the embedded server: `-m redis`.
+    for item in items:
+        if "redis_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.redis)
+
+
 def _start_private_redis():
     from config.redis_server import start_redis
 

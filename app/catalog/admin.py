@@ -12,6 +12,7 @@ from app.catalog.maturity import level_of
 from app.catalog.models import GENRE_SEPARATOR, Content, Credit, Episode, Genre, Season
 from app.catalog.schemas import MAX_DB_INT
 from app.errors import ConflictError, NotFoundError, ValidationError
+from app.core.outage import best_effort
 from app.extensions import db, redis
 
 _SCALARS = ("kind", "title", "synopsis", "release_year", "runtime_minutes", "maturity_rating", "original_language",
@@ -133,6 +134,11 @@ def delete_content(content_id: int) -> None:
     db.session.execute(delete(Content).where(Content.id == content.id))
     db.session.commit()
     bump_version()
+    _forget_trending(content_id)
+
+
+@best_effort("trending")  # after the commit; trending only lists titles that still exist anyway
+def _forget_trending(content_id: int) -> None:
     for day_key in redis.scan_iter(match=keys.trending_day("*"), count=100):
         redis.zrem(day_key, content_id)
 

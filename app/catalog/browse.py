@@ -17,6 +17,7 @@ from app.catalog.schemas import MAX_DB_INT
 from app.core.pagination import page_meta
 from app.core.timeutil import as_utc, utcnow
 from app.errors import NotFoundError, ValidationError
+from app.core.outage import best_effort
 from app.extensions import db, redis
 
 _SORTS = {
@@ -36,10 +37,14 @@ def genre_ids(slugs: list[str], version: str | None = None) -> list[int]:
     if not wanted:
         return []
     # Per catalog version: genres only appear through admin writes, which change the version.
-    cache_key = (str(db.engine.url), version or catalog_version())
-    if cache_key not in _genre_id_by_slug:
-        _genre_id_by_slug.clear()
-    known = _genre_id_by_slug.setdefault(cache_key, {})
+    version = version or catalog_version()
+    cache_key = (str(db.engine.url), version)
+    if version is None:  # Redis is down: no version to trust, so nothing is remembered
+        known: dict[str, int] = {}
+    else:
+        if cache_key not in _genre_id_by_slug:
+            _genre_id_by_slug.clear()
+        known = _genre_id_by_slug.setdefault(cache_key, {})
     missing = wanted - set(known)
     if missing:
         known.update(db.session.execute(select(Genre.slug, Genre.id).where(Genre.slug.in_(missing))).all())
@@ -84,32 +89,46 @@ def apply_filters(stmt: Select, args: dict, viewer: Viewer, for_count: bool = Fa
     return stmt
 
 
-def catalog_version() -> str:
+@best_effort("catalog cache")  # None: Redis is down, so nothing is read from or written to the cache
+def catalog_version() -> str | None:
     return redis.get(keys.version()) or "0"
 
 
+# after the admin's commit; counts cached under the old version expire within CATALOG_COUNT_CACHE_TTL
+@best_effort("catalog cache")
 def bump_version() -> None:
     # a random token, not a counter: a reset Redis must never bring back an old version
     redis.set(keys.version(), uuid.uuid4().hex)
 
 
-def cached_total(count_stmt: Callable[[], Select], args: dict, viewer: Viewer, version: str) -> int:
+def cached_total(count_stmt: Callable[[], Select], args: dict, viewer: Viewer, version: str | None) -> int:
     """``meta.total`` for a filter combination, cached per catalog version: counting tens of
     thousands of matching rows costs more than the page itself, and it only changes when an
     admin writes (which bumps the version)."""
     parts = sorted((k, repr(v)) for k, v in args.items() if k not in ("page", "per_page", "sort"))
     digest = hashlib.sha1(repr((parts, viewer.is_staff, viewer.max_level)).encode()).hexdigest()
-    cache_key = keys.count(version, digest)
-    cached = redis.get(cache_key)
+    cache_key = keys.count(version, digest) if version is not None else None
+    cached = _cache_get(cache_key) if cache_key else None
     if cached is not None:
         return int(cached)
     total = db.session.scalar(select(func.count()).select_from(count_stmt().order_by(None).subquery()))
-    redis.set(cache_key, total, ex=current_app.config["CATALOG_COUNT_CACHE_TTL"])
+    if cache_key:
+        _cache_set(cache_key, total, current_app.config["CATALOG_COUNT_CACHE_TTL"])
     return total
 
 
+@best_effort("catalog cache")
+def _cache_get(cache_key: str) -> str | None:
+    return redis.get(cache_key)
+
+
+@best_effort("catalog cache")
+def _cache_set(cache_key: str, value, ttl: int) -> None:
+    redis.set(cache_key, value, ex=ttl)
+
+
 def page_of(stmt: Select, count_stmt: Callable[[], Select], args: dict, viewer: Viewer,
-            version: str) -> tuple[list[dict], dict]:
+            version: str | None) -> tuple[list[dict], dict]:
     """One page of cards; ``count_stmt`` builds the count query, only when the total is not cached."""
     total = cached_total(count_stmt, args, viewer, version)
     rows = db.session.scalars(stmt.limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"]))
@@ -227,6 +246,7 @@ def next_episode(content_id: int, episode_id: int) -> dict | None:
 
 # ---- home page -------------------------------------------------------------------------
 
+@best_effort("trending", default=lambda limit: [])  # the trending row falls back to the most viewed titles
 def trending_ids(limit: int) -> list[int]:
     """Content ids by completions over the last TRENDING_DAYS days (Redis), best first."""
     today = utcnow().date()

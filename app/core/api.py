@@ -11,7 +11,8 @@ from app.core.schemas import ErrorEnvelopeSchema
 _BODY_METHODS = ("post", "put", "patch")
 # flask-smorest registers one response component per HTTPStatus member, named as this Python
 # names it (413 is CONTENT_TOO_LARGE from 3.13 on), so the names are looked up, not spelt.
-_BAD_JSON, _TOO_MANY, _TOO_LARGE, _BAD_TYPE = (HTTPStatus(code).name for code in (400, 429, 413, 415))
+_BAD_JSON, _TOO_MANY, _TOO_LARGE, _BAD_TYPE, _UNAVAILABLE = (HTTPStatus(code).name
+                                                             for code in (400, 429, 413, 415, 503))
 
 
 class ContractResponsesPlugin(BasePlugin):
@@ -28,6 +29,7 @@ class ContractResponsesPlugin(BasePlugin):
         for method, operation in (operations or {}).items():
             responses = operation.setdefault("responses", {})
             responses.setdefault("429", _TOO_MANY)  # the client budget (RATE_LIMIT_DEFAULT) covers every /api route
+            responses.setdefault("503", _UNAVAILABLE)  # Redis down where it holds the state (app/core/outage.py)
             if method in _BODY_METHODS:
                 # request_context refuses any body that is too large or not JSON, on every
                 # POST/PUT/PATCH under /api, whether or not the route reads a body

@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import text
 
 from app.core.health import CheckResult, check_storage_dir, run_checks
+from app.core.redis_version import check_server, describe
 from app.errors import NotFoundError
 from app.extensions import db, redis
 
@@ -22,8 +23,8 @@ def _check_database() -> dict:
 
 
 def _check_redis() -> dict:
-    redis.client.ping()
-    return {}
+    info = check_server(redis.client, redis.url)  # too old a server is as down as a missing one
+    return {"server": describe(info)}
 
 
 def _check_celery() -> dict:

@@ -14,6 +14,7 @@ import json
 from flask import current_app
 from sqlalchemy import select
 
+from app.core.outage import best_effort
 from app.core.timeutil import now_ms
 from app.errors import AppError, ConflictError, NotFoundError, ValidationError
 from app.extensions import db, redis
@@ -50,14 +51,25 @@ def _build_catalog() -> list[Provider]:
 
 def _catalog() -> list[Provider]:
     cache_key = keys.catalog(_settings_fingerprint())
-    cached = redis.get(cache_key)
+    cached = _cache_get(cache_key)
     if cached is not None:
         return [Provider(**raw) for raw in json.loads(cached)]
     providers = _build_catalog()
-    redis.set(cache_key, json.dumps([dataclasses.asdict(p) for p in providers]), ex=CATALOG_TTL_SECONDS)
+    _cache_set(cache_key, json.dumps([dataclasses.asdict(p) for p in providers]), CATALOG_TTL_SECONDS)
     return providers
 
 
+@best_effort("provider cache")
+def _cache_get(cache_key: str) -> str | None:
+    return redis.get(cache_key)
+
+
+@best_effort("provider cache")
+def _cache_set(cache_key: str, value: str, ttl: int) -> None:
+    redis.set(cache_key, value, ex=ttl)
+
+
+@best_effort("provider cache")  # after the commit; the catalog cache lives CATALOG_TTL_SECONDS at most
 def _forget(provider_id: str) -> None:
     stale = list(redis.scan_iter(keys.catalog_pattern(), count=100))
     stale += list(redis.scan_iter(keys.embed_pattern(provider_id), count=1000))
@@ -114,11 +126,11 @@ def build_embed(provider_id: str, media_id: str, media_type: str = "movie", seas
     except InvalidMediaRequest as exc:
         raise ValidationError(str(exc), field=exc.field) from exc
     cache_key = keys.embed(provider.id, registry.fingerprint(provider), media_type, media_id, season, episode)
-    cached = redis.get(cache_key)
+    cached = _cache_get(cache_key)
     if cached is not None:
         return json.loads(cached)
     embed = _embed(provider, media_id, media_type, season, episode)
-    redis.set(cache_key, json.dumps(embed), ex=current_app.config["PROVIDER_CACHE_TTL"])
+    _cache_set(cache_key, json.dumps(embed), current_app.config["PROVIDER_CACHE_TTL"])
     return embed
 
 
@@ -177,6 +189,11 @@ def delete_provider(provider_id: str) -> None:
     db.session.delete(row)
     db.session.commit()
     _forget(provider_id)
+    _forget_status(provider_id)
+
+
+@best_effort("provider status")  # the provider is gone; its status expires with PROVIDER_CACHE_TTL
+def _forget_status(provider_id: str) -> None:
     redis.delete(keys.status(provider_id), keys.history(provider_id))
 
 
@@ -200,6 +217,12 @@ def _status_view(provider_id: str, raw: dict, history_raw: list[str] | None) -> 
     return view
 
 
+def _unknown_statuses(provider_ids: list[str], with_history: bool) -> dict[str, dict]:
+    return {pid: _status_view(pid, {}, [] if with_history else None) for pid in provider_ids}
+
+
+# statuses only cache the last check: while Redis is down every provider reads "unknown"
+@best_effort("provider status", default=_unknown_statuses)
 def _read_statuses(provider_ids: list[str], with_history: bool) -> dict[str, dict]:
     pipe = redis.client.pipeline(transaction=False)
     for provider_id in provider_ids:
@@ -289,4 +312,5 @@ def enqueue_check() -> str:
 
 def _send_check() -> str:
     celery = current_app.extensions["celery"]
-    return celery.send_task("workers.providers.check_providers", queue="probes").id
+    # nobody waits for the result: subscribing to it would cost a pub/sub channel per request
+    return celery.send_task("workers.providers.check_providers", queue="probes", ignore_result=True).id

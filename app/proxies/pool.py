@@ -15,6 +15,7 @@ from sqlalchemy import select
 from app.core import breaker
 from app.core.addresses import host_refusal
 from app.core.breaker_state import BreakerState
+from app.core.outage import best_effort
 from app.core.outbound import ProxyLease, proxy_breaker_name
 from app.extensions import db, redis
 from app.proxies import keys, strategies
@@ -57,23 +58,36 @@ def _admissible(member: Member) -> bool:
 def load_members() -> list[Member]:
     """Every proxy in the pool, PROXY_URLS first, then the database in insertion order
     (leaving out any whose host no connection may reach)."""
-    cached = redis.get(keys.members())
+    cached = _cached_members()
     if cached is not None:
-        return [Member(**raw) for raw in json.loads(cached)]
+        return cached
     members = [Member(env_proxy_id(url), url, 1.0, "env") for url in current_app.config.get("PROXY_URLS", [])]
     seen = {m.url for m in members}
     for row in db.session.scalars(select(Proxy).order_by(Proxy.id)):
         if row.url not in seen:
             members.append(Member(str(row.id), row.url, row.weight, "api", row.label))
     members = [m for m in members if _admissible(m)]
-    redis.set(keys.members(), json.dumps([m.__dict__ for m in members]), ex=MEMBERS_TTL_SECONDS)
+    _cache_members(members)
     return members
 
 
+@best_effort("proxy pool cache")
+def _cached_members() -> list[Member] | None:
+    cached = redis.get(keys.members())
+    return [Member(**raw) for raw in json.loads(cached)] if cached is not None else None
+
+
+@best_effort("proxy pool cache")
+def _cache_members(members: list[Member]) -> None:
+    redis.set(keys.members(), json.dumps([m.__dict__ for m in members]), ex=MEMBERS_TTL_SECONDS)
+
+
+@best_effort("proxy pool cache")  # the members cache expires within MEMBERS_TTL_SECONDS anyway
 def forget_members() -> None:
     redis.delete(keys.members(), keys.current())
 
 
+@best_effort("proxy health", default=lambda ids: {proxy_id: {} for proxy_id in ids})  # shown as "unknown"
 def read_health(ids: list[str]) -> dict[str, dict]:
     pipe = redis.client.pipeline(transaction=False)
     for proxy_id in ids:

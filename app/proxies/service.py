@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import select
 
+from app.core.outage import best_effort
 from app.core.timeutil import utcnow
 from app.errors import ConflictError, NotFoundError, ValidationError
 from app.extensions import db, redis
@@ -114,8 +115,13 @@ def delete_proxy(proxy_id: str) -> None:
         db.session.delete(row)
         db.session.commit()
     pool.forget_members()
-    redis.delete(keys.health(member.id))
-    redis.hdel(keys.connections(), member.id)
+    _forget_health(member.id)
+
+
+@best_effort("proxy health")  # the row is gone; its health hash expires by itself
+def _forget_health(proxy_id: str) -> None:
+    redis.delete(keys.health(proxy_id))
+    redis.hdel(keys.connections(), proxy_id)
 
 
 def probe(proxy_ids: list[str] | None = None, *, due_only: bool = False) -> dict:
@@ -153,4 +159,6 @@ def check_proxy(proxy_id: str) -> dict:
 
 def enqueue_probe() -> str:
     celery = current_app.extensions["celery"]
-    return celery.send_task("workers.proxies.probe_proxies", kwargs={"due_only": False}, queue="probes").id
+    # nobody waits for the result: subscribing to it would cost a pub/sub channel per request
+    return celery.send_task("workers.proxies.probe_proxies", kwargs={"due_only": False}, queue="probes",
+                            ignore_result=True).id

@@ -15,6 +15,7 @@ from socketio.exceptions import ConnectionRefusedError
 from app.core.envelope import ok
 from app.core.identity import resolve_token
 from app.core.metrics import SOCKETIO_CONNECTIONS, SOCKETIO_EVENTS
+from app.core.outage import REDIS_OUTAGE_ERRORS, RedisUnavailableError
 from app.errors import AppError, AuthenticationError, ValidationError, error_body
 from app.extensions import socketio
 from app.rooms import playback, schemas, service
@@ -78,6 +79,8 @@ def room_event(name: str, schema_cls=None):
                 return ok(result)
             except AppError as exc:
                 failure = exc
+            except REDIS_OUTAGE_ERRORS:  # room state lives in Redis: the client retries after the outage
+                failure = RedisUnavailableError()
             except Exception:  # a handler never dies on a client's input; log and answer
                 log.exception("socket event %s failed", name)
                 failure = AppError()

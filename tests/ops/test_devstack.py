@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
+@pytest.mark.redis  # its private Redis follows REDIS_SERVER_BIN, so CI's embedded pass runs `make run` on it
 def test_devstack_starts_everything_and_ctrl_c_stops_it(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "REDIS_URL", "DATABASE_URL", "APP_ENV"))}
