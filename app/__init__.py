@@ -11,6 +11,11 @@ from config import get_config
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
+    # Before any route exists: no rule may answer with Werkzeug's HTML redirect. "//" is not
+    # merged into "/" (POST /proxies//check is a missing id, not "check every proxy"), and a
+    # trailing slash matches the same rule instead of redirecting to it.
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
     config = get_config(config_name)
     app.config.from_object(config)
     app.config.update(overrides)
@@ -35,7 +40,8 @@ def _init_extensions(app: Flask) -> None:
     from app.core.celery_setup import celery_init_app
     from app.core.metrics import init_metrics
     from app.core.origins import socket_origin_check
-    from app.core.request_context import init_request_context
+    from app.core.request_context import init_body_checks, init_request_context
+    from app.core.sockets import StrictPacket
     from app.errors import register_error_handlers
     from app.extensions import api, compress, cors, db, limiter, migrate, redis, socketio
 
@@ -53,6 +59,7 @@ def _init_extensions(app: Flask) -> None:
                                   "X-RateLimit-Reset", "Retry-After"])
     compress.init_app(app)
     limiter.init_app(app)
+    init_body_checks(app)
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", None)
     api.init_app(app)
     register_error_handlers(app)
@@ -64,6 +71,7 @@ def _init_extensions(app: Flask) -> None:
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         logger=False,
         engineio_logger=False,
+        serializer=StrictPacket,
     )
     register_socket_events()
     auth.init_app(app)

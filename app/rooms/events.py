@@ -15,7 +15,8 @@ from socketio.exceptions import ConnectionRefusedError
 from app.core.envelope import ok
 from app.core.identity import resolve_token
 from app.core.metrics import SOCKETIO_CONNECTIONS, SOCKETIO_EVENTS
-from app.errors import AppError, AuthenticationError, ValidationError, error_body
+from app.core.sockets import answer_failure, check_payload
+from app.errors import AppError, AuthenticationError, ValidationError
 from app.extensions import socketio
 from app.rooms import playback, schemas, service
 
@@ -72,6 +73,7 @@ def room_event(name: str, schema_cls=None):
         def handler(*args):
             try:
                 identity = _identity()
+                check_payload(args)
                 body = load_payload(schema_cls, args[0] if args else None) if schema_cls else None
                 result = func(identity, body)
                 SOCKETIO_EVENTS.labels(name, "ok").inc()
@@ -82,9 +84,7 @@ def room_event(name: str, schema_cls=None):
                 log.exception("socket event %s failed", name)
                 failure = AppError()
             SOCKETIO_EVENTS.labels(name, failure.code).inc()
-            socketio.emit("error", {"code": failure.code, "message": failure.message, "event": name,
-                                    "details": failure.details}, to=request.sid)
-            return error_body(failure.code, failure.message, failure.details)
+            return answer_failure(name, failure)
 
         socketio.on_event(name, handler)
         return func
