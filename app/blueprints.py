@@ -45,6 +45,12 @@ def register_blueprints(app: Flask, api) -> None:
     api.register_blueprint(rooms_legacy_blp, url_prefix="/auth/watch-together")  # the original backend's paths
     app.register_blueprint(demo_blp)
 
+    # limits that come from settings, so the document states the value this server enforces
+    api.document_settings(app, [
+        ("Register", "password", "minLength", "PASSWORD_MIN_LENGTH"),
+        ("CreateRoom", "maxParticipants", "maximum", "ROOM_MAX_PARTICIPANTS"),
+    ])
+
 
 def register_socket_events() -> None:
     """Import each domain's events module so its handlers bind to the socketio instance."""
