@@ -9,7 +9,7 @@ from app.auth import service
 from app.auth.schemas import LoginSchema, RefreshSchema, RegisterSchema, SocialLoginSchema, TokenBundleSchema, UserSchema
 from app.core.envelope import envelope, ok
 from app.core.identity import auth_required, current_identity
-from app.errors import AuthenticationError
+from app.errors import AuthenticationError, ValidationError
 from app.extensions import limiter
 
 blp = Blueprint("auth", __name__, description="Accounts and tokens (local or Firebase)")

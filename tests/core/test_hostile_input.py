@@ -241,3 +241,21 @@ def test_schema_validator_errors_are_renamed_to_wire_names():
     with pytest.raises(ma.ValidationError) as caught:
         Thing().load({"maxParticipants": 3})
     assert caught.value.messages == {"maxParticipants": ["too many"]}
+
+
+def test_the_document_states_limits_read_from_settings(app, client):
+    schemas = client.get("/openapi.json").get_json()["components"]["schemas"]
+    assert schemas["Register"]["properties"]["password"]["minLength"] == app.config["PASSWORD_MIN_LENGTH"]
+    assert schemas["CreateRoom"]["properties"]["maxParticipants"]["maximum"] == app.config["ROOM_MAX_PARTICIPANTS"]
+
+
+def test_the_document_states_patterns_the_server_enforces(client):
+    spec = client.get("/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+    assert schemas["ProxyCreate"]["properties"]["url"]["pattern"].startswith("^(?:https?|socks5h?)://")
+    assert schemas["ProviderCreate"]["properties"]["baseUrl"]["pattern"].startswith("^https://")
+    assert schemas["ProviderUpdate"]["minProperties"] == 1
+    ident = schemas["CreateRoom"]["properties"]["mediaId"]
+    assert {option["type"] for option in ident["oneOf"]} == {"string", "integer"}
+    join = spec["paths"]["/api/v1/watch-together/rooms/{room_id}/join"]["post"]
+    assert "roomId" in join["x-crossFieldRules"] and "roomId" in join["description"]
