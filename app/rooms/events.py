@@ -16,7 +16,7 @@ from app.core.envelope import ok
 from app.core.identity import resolve_token
 from app.core.metrics import SOCKETIO_CONNECTIONS, SOCKETIO_EVENTS
 from app.core.sockets import answer_failure, check_payload
-from app.errors import AppError, AuthenticationError, ValidationError
+from app.errors import AppError, AuthenticationError, ValidationError, error_body
 from app.extensions import socketio
 from app.rooms import playback, schemas, service
 
@@ -102,7 +102,7 @@ def on_connect(auth=None):
     except AppError as exc:
         SOCKETIO_EVENTS.labels("connect", exc.code).inc()
         # connect_error carries the message, and the envelope's error object as ``data``
-        raise ConnectionRefusedError(exc.message, {"code": exc.code, "message": exc.message, "details": exc.details})
+        raise ConnectionRefusedError(exc.message, error_body(exc.code, exc.message, exc.details)["error"])
     session["identity"] = identity
     SOCKETIO_CONNECTIONS.inc()
     SOCKETIO_EVENTS.labels("connect", "ok").inc()

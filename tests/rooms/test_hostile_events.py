@@ -94,6 +94,10 @@ def test_an_unreadable_connect_auth_is_refused_not_left_hanging(server):
     import socketio
 
     client = socketio.Client(reconnection=False)
+    refusals = []
+    client.on("connect_error", lambda data: refusals.append(data))
     with pytest.raises(socketio.exceptions.ConnectionError):
         client.connect(server.url, auth={"token": "\ud800"}, transports=["websocket"], wait_timeout=5)
     client.disconnect()
+    refusal = refusals[0]["data"]  # python-socketio wraps the server's data under "data"
+    assert refusal["code"] == "AUTHENTICATION_ERROR" and refusal["details"] == {}, refusals
