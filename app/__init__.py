@@ -11,6 +11,11 @@ from config import get_config
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
+    # Before any route exists: no rule may answer with Werkzeug's HTML redirect. "//" is not
+    # merged into "/" (POST /proxies//check is a missing id, not "check every proxy"), and a
+    # trailing slash matches the same rule instead of redirecting to it.
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
     config = get_config(config_name)
     app.config.from_object(config)
     app.config.update(overrides)
@@ -35,10 +40,11 @@ def _init_extensions(app: Flask) -> None:
     from app.core.celery_setup import celery_init_app
     from app.core.metrics import init_metrics
     from app.core.origins import socket_origin_check
-    from app.core.request_context import init_request_context
     from app.core.outage import register_outage_handler
     from app.core.redis_clients import redis_options
+    from app.core.request_context import init_body_checks, init_request_context
     from app.core.socketio_queue import client_manager as socketio_client_manager
+    from app.core.sockets import StrictPacket
     from app.errors import register_error_handlers
     from app.extensions import api, compress, cors, db, limiter, migrate, redis, socketio
 
@@ -57,6 +63,7 @@ def _init_extensions(app: Flask) -> None:
     compress.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", redis_options(app.config))
     limiter.init_app(app)
+    init_body_checks(app)
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", None)
     api.init_app(app)
     register_error_handlers(app)
@@ -70,6 +77,7 @@ def _init_extensions(app: Flask) -> None:
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         logger=False,
         engineio_logger=False,
+        serializer=StrictPacket,
     )
     register_socket_events()
     auth.init_app(app)

@@ -46,7 +46,17 @@ def register_blueprints(app: Flask, api) -> None:
     api.register_blueprint(rooms_legacy_blp, url_prefix="/auth/watch-together")  # the original backend's paths
     app.register_blueprint(demo_blp)
 
+    # limits that come from settings, so the document states the value this server enforces
+    api.document_settings(app, [
+        ("Register", "password", "minLength", "PASSWORD_MIN_LENGTH"),
+        ("CreateRoom", "maxParticipants", "maximum", "ROOM_MAX_PARTICIPANTS"),
+    ])
+
 
 def register_socket_events() -> None:
     """Import each domain's events module so its handlers bind to the socketio instance."""
+    from app.core.sockets import register_unknown_event_handler
+    from app.extensions import socketio
     from app.rooms import events as rooms_events  # noqa: F401
+
+    register_unknown_event_handler(socketio)

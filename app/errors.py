@@ -10,7 +10,7 @@ import logging
 from datetime import datetime, timezone
 from typing import Any
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, g, has_app_context, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,8 @@ class ValidationError(AppError):
     code, status, message = "VALIDATION_ERROR", 422, "The request is not valid"
 
     def __init__(self, message: str | None = None, *, field: str | None = None, details: Any = None, **kw) -> None:
+        if field:
+            field = wire_name(field)
         if field and details is None:
             details = {"fields": {field: [message or self.message]}}
         super().__init__(message, details=details, **kw)
@@ -101,16 +103,29 @@ _STATUS_CODES = {
 }
 
 
+def wire_name(name: str) -> str:
+    """A field's name as clients see it: camelCase per dotted part (``room_id`` -> ``roomId``)."""
+    from app.core.schemas import camelize
+
+    return ".".join(camelize(part) if not part.startswith("_") else part for part in name.split("."))
+
+
 def request_id() -> str | None:
-    return getattr(g, "request_id", None)
+    # also called where there is no app context (the HTTP server's own error answers)
+    return getattr(g, "request_id", None) if has_app_context() else None
 
 
-def error_body(code: str, message: str, details: Any = None) -> dict:
+def error_body(code: str, message: str, details: Any = None, *, request_id_: str | None = None) -> dict:
+    """The error envelope. ``details`` is always an object, so ``error.details.x`` never throws."""
+    if details is None:
+        details = {}
+    elif not isinstance(details, dict):
+        details = {"info": details}
     return {
         "success": False,
         "error": {"code": code, "message": message, "details": details},
         "timestamp": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z"),
-        "requestId": request_id(),
+        "requestId": request_id_ or request_id(),
     }
 
 

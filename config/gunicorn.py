@@ -2,7 +2,8 @@
 import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '5000')}"
-worker_class = "geventwebsocket.gunicorn.workers.GeventWebSocketWorker"
+# gevent-websocket's worker, whose own refusals (414, bad request line, huge headers) are JSON
+worker_class = "config.http_edges.EnvelopeWebSocketWorker"
 # Socket.IO with several workers needs sticky sessions; scale with processes behind a
 # sticky load balancer instead (see docs/ARCHITECTURE.md).
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))

@@ -85,6 +85,9 @@ class BaseConfig:
         self.PROGRESS_RATE_LIMIT = env_str("PROGRESS_RATE_LIMIT", "120 per minute")  # per user, not per IP
         self.RATELIMIT_STORAGE_URI = env_str("RATE_LIMIT_STORAGE_URL", self.REDIS_URL)
         self.RATELIMIT_HEADERS_ENABLED = True
+        # Flask-Limiter writes Retry-After on every limited response; it goes under this name and
+        # request_context turns it into Retry-After on a 429 only (and drops it otherwise)
+        self.RATELIMIT_HEADER_RETRY_AFTER = "X-Marquee-Limiter-Retry-After"
         # fail open: a Redis outage must not turn every request into a 500 (health reports it)
         self.RATELIMIT_SWALLOW_ERRORS = env_bool("RATE_LIMIT_FAIL_OPEN", True)
         self.RATELIMIT_KEY_PREFIX = f"{self.REDIS_KEY_PREFIX}:rl"

@@ -1,9 +1,11 @@
 """Every operation of /openapi.json, fuzzed by schemathesis as three callers.
 
-For each operation and each caller (anonymous, a user, an admin) schemathesis generates valid
-and invalid requests and checks that no response is a 5xx and that every response keeps the
-promise the spec makes for it: the status is documented, the body matches the documented
-schema, the content type is the documented one. The operations come from the spec itself, so
+For each operation and each caller (anonymous, a user, an admin, a service key) schemathesis
+generates valid and invalid requests and checks that no response is a 5xx and that every
+response keeps the promise the spec makes for it: the status is documented, the body matches
+the documented schema, the content type is the documented one, data valid by the document is
+accepted (save rules the operation lists in ``x-crossFieldRules``), data invalid by it is
+refused, and every error's ``details`` is an object naming fields by their wire names. The operations come from the spec itself, so
 a domain merged later is fuzzed without touching this file; a failure is reported under the
 per caller, with one section per broken operation headed ``=== <METHOD> <path> (as <caller>) ===``.
 
@@ -18,6 +20,7 @@ Every operation is fuzzed even after one fails, so a run lists everything that i
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 import schemathesis
@@ -27,12 +30,68 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
+    positive_data_acceptance,
     response_schema_conformance,
     status_code_conformance,
 )
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "12"))
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+_WIRE_NAME = re.compile(r"^(?:_schema|[a-z][A-Za-z0-9]*|[0-9]+)(?:\.(?:[a-z][A-Za-z0-9]*|[0-9]+))*$")
+
+
+def _error_fields(response) -> dict:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    details = (body.get("error") or {}).get("details") if isinstance(body, dict) else None
+    fields = details.get("fields") if isinstance(details, dict) else None
+    return fields if isinstance(fields, dict) else {}
+
+
+@schemathesis.check
+def valid_data_accepted_unless_a_documented_rule(ctx, response, case):
+    """positive_data_acceptance, except a 422 naming only fields of the operation's x-crossFieldRules.
+
+    Those are rules JSON Schema cannot state (yearFrom <= yearTo, roomId equal to the path's, ...);
+    the operation documents them, and a generator that knows only the schema breaks them.
+    """
+    try:
+        return positive_data_acceptance(ctx, response, case)
+    except AssertionError:
+        rules = case.operation.definition.raw.get("x-crossFieldRules") or {}
+        fields = set(_error_fields(response))
+        if response.status_code == 422 and fields and fields <= set(rules):
+            return None
+        raise
+
+
+@schemathesis.check
+def error_details_are_objects_with_wire_names(ctx, response, case):
+    """Every error envelope has an object as details, and names fields by their camelCase wire names."""
+    if response.status_code < 400 or not response.headers.get("Content-Type", [""])[0].startswith("application/json"):
+        return None
+    body = response.json()
+    if not isinstance(body, dict) or "error" not in body:
+        return None
+    details = body["error"].get("details")
+    if not isinstance(details, dict):
+        raise AssertionError(f"error.details is {details!r}, not an object")
+    names = list(_error_fields(response))
+    if isinstance(details.get("field"), str):
+        names.append(details["field"])
+    # a key the client sent (unknown field) is echoed as sent; only the names we chose are checked
+    sent = set(case.body) if isinstance(case.body, dict) else set()
+    sent |= set(case.query or {})
+    wrong = [name for name in names if name not in sent and not _WIRE_NAME.match(str(name))]
+    if wrong:
+        raise AssertionError(f"error fields not in camelCase wire names: {wrong}")
+    return None
+
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
+          valid_data_accepted_unless_a_documented_rule, negative_data_rejection, error_details_are_objects_with_wire_names]
 
 
 @pytest.fixture(scope="session")
@@ -68,9 +127,12 @@ def _fuzz(operation, app, headers: dict) -> None:
     run()
 
 
-@pytest.mark.parametrize("role", ["anonymous", "user", "admin"])
-def test_every_operation_keeps_its_contract(role, app, fuzz_schema, make_user, auth_headers):
-    headers = {} if role == "anonymous" else auth_headers(make_user(role=role))
+@pytest.mark.parametrize("role", ["anonymous", "user", "admin", "service"])
+def test_every_operation_keeps_its_contract(role, app, fuzz_schema, make_user, auth_headers, service_headers):
+    if role == "service":
+        headers = dict(service_headers)
+    else:
+        headers = {} if role == "anonymous" else auth_headers(make_user(role=role))
     broken: dict[str, str] = {}
     for operation in _operations(fuzz_schema):
         try:

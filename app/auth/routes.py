@@ -9,7 +9,7 @@ from app.auth import service
 from app.auth.schemas import LoginSchema, RefreshSchema, RegisterSchema, SocialLoginSchema, TokenBundleSchema, UserSchema
 from app.core.envelope import envelope, ok
 from app.core.identity import auth_required, current_identity
-from app.errors import ValidationError
+from app.errors import AuthenticationError, ValidationError
 from app.extensions import limiter
 
 blp = Blueprint("auth", __name__, description="Accounts and tokens (local or Firebase)")
@@ -90,7 +90,8 @@ class SocialLogin(MethodView):
     def post(self, body):
         """Sign in with a Firebase ID token (creates the local user on first sight)"""
         if current_app.config["AUTH_PROVIDER"] != "firebase":
-            raise ValidationError("Social login needs AUTH_PROVIDER=firebase", field="idToken")
+            raise AuthenticationError("Social login is not available: this server signs in its own accounts "
+                                      "(AUTH_PROVIDER=local)", details={"authProvider": "local"})
         return ok(service.social_login(body["id_token"]))
 
 

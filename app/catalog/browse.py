@@ -29,10 +29,11 @@ _SORTS = {
 
 
 _genre_id_by_slug: dict[tuple[str, str], dict[str, int]] = {}
+NO_GENRE = -1  # an id no genre has
 
 
 def genre_ids(slugs: list[str], version: str | None = None) -> list[int]:
-    """Ids of the genre slugs given (repeated or comma-separated); an unknown one is refused."""
+    """Ids of the genre slugs given (repeated or comma-separated); unknown ones match no title."""
     wanted = {part.strip().lower() for value in slugs for part in value.split(",") if part.strip()}
     if not wanted:
         return []
@@ -48,10 +49,9 @@ def genre_ids(slugs: list[str], version: str | None = None) -> list[int]:
     missing = wanted - set(known)
     if missing:
         known.update(db.session.execute(select(Genre.slug, Genre.id).where(Genre.slug.in_(missing))).all())
-    unknown = sorted(wanted - set(known))
-    if unknown:
-        raise ValidationError(f"Unknown genre: {', '.join(unknown)}", field="genre")
-    return sorted(known[slug] for slug in wanted)
+    # An unknown genre is a filter nothing matches (like any other value), not an invalid request:
+    # which genres exist is data, so no document could list them.
+    return sorted(known[slug] for slug in wanted if slug in known) or [NO_GENRE]
 
 
 def visible_to(stmt: Select, viewer: Viewer, status: str | None = None) -> Select:

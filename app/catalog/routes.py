@@ -10,10 +10,16 @@ from app.catalog import service
 from app.catalog.schemas import (ContentCardSchema, ContentListArgsSchema, ContentPatchSchema, ContentSchema,
                                  ContentSearchArgsSchema, ContentWriteSchema, EpisodePatchSchema, EpisodeSchema,
                                  HomeSchema, SeasonPatchSchema, SeasonSchema, SourceSchema, SourcesArgsSchema)
+from app.core.api import cross_field_rules
 from app.core.envelope import envelope, ok, page_envelope
 from app.core.identity import current_identity, optional_auth, roles_required
 from app.core.ratelimit import user_or_ip_key
 from app.extensions import limiter
+
+YEAR_RULES = {"yearFrom": "must not be after yearTo"}
+SEASONS_ON_CREATE = {"seasons": "only for kind=series"}
+SEASONS_ON_WRITE = {"seasons": "only for kind=series, and only while the title has none yet (then use "
+                               "/content/{id}/seasons)", "kind": "a series with seasons cannot become a movie"}
 
 blp = Blueprint("catalog", __name__, description="The catalog: movies and series, search, home rows")
 
@@ -32,6 +38,7 @@ class ContentList(MethodView):
     @blp.arguments(ContentListArgsSchema, location="query", unknown=ma.RAISE)
     @blp.response(200, page_envelope(ContentCardSchema))
     @blp.alt_response(401, response="UNAUTHORIZED")
+    @cross_field_rules(**YEAR_RULES)
     def get(self, args):
         """Browse the catalog: filters, sort and pages (drafts for admins only)"""
         items, meta = service.list_content(args, _viewer())
@@ -41,6 +48,7 @@ class ContentList(MethodView):
     @blp.arguments(ContentWriteSchema)
     @blp.response(201, envelope(ContentSchema))
     @blp.alt_response(409, response="CONFLICT")
+    @cross_field_rules(**SEASONS_ON_CREATE)
     def post(self, body):
         """Add a title (a series may bring its seasons and episodes)"""
         return ok(service.create_content(body))
@@ -55,6 +63,7 @@ class ContentSearch(MethodView):
     @blp.response(200, page_envelope(ContentCardSchema))
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+    @cross_field_rules(**YEAR_RULES)
     def get(self, args):
         """Ranked search over titles, synopses, cast and genres (exact title first, prefixes match)"""
         items, meta = service.search_content(args, _viewer())
@@ -91,6 +100,7 @@ class ContentById(MethodView):
     @blp.response(200, envelope(ContentSchema))
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
+    @cross_field_rules(**SEASONS_ON_WRITE)
     def put(self, body, content_id):
         """Replace a title's fields"""
         return ok(service.update_content(content_id, body))
@@ -100,6 +110,7 @@ class ContentById(MethodView):
     @blp.response(200, envelope(ContentSchema))
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
+    @cross_field_rules(**SEASONS_ON_WRITE)
     def patch(self, body, content_id):
         """Change some of a title's fields"""
         return ok(service.update_content(content_id, body))
@@ -133,6 +144,7 @@ class Seasons(MethodView):
     @blp.response(201, envelope(SeasonSchema))
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
+    @cross_field_rules(contentId="the title must be a series")
     def post(self, body, content_id):
         """Add a season (optionally with its episodes) to a series"""
         return ok(service.create_season(content_id, body))

@@ -27,6 +27,8 @@ class Text(ma.fields.String):
         extra = kwargs.pop("validate", None)
         if extra is not None:
             validators.extend(extra if isinstance(extra, list) else [extra])
+        if not any(isinstance(v, (ma.validate.Regexp, ma.validate.URL)) for v in validators):
+            kwargs["metadata"] = {"pattern": r"^[^\x00]*$", **kwargs.get("metadata", {})}
         super().__init__(*args, validate=validators, **kwargs)
 
 
@@ -197,7 +199,7 @@ class ContentWriteSchema(CamelSchema):
     runtime_minutes = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=1000))
     maturity_rating = Text(required=True, validate=ma.validate.OneOf(RATINGS))
     original_language = Text(load_default="en", validate=LANGUAGE)
-    genres = ma.fields.List(Text(min_length=1, max_length=60, validate=ma.validate.Regexp(r"^[^|]+$")),
+    genres = ma.fields.List(Text(min_length=1, max_length=60, validate=ma.validate.Regexp(r"^[^|\x00]+$")),
                             load_default=list,
                             validate=ma.validate.Length(max=20))
     cast = ma.fields.List(ma.fields.Nested(CreditSchema), load_default=list, validate=ma.validate.Length(max=200))

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+import marshmallow as ma
 from apispec import BasePlugin
-from flask_smorest import Api
+from flask_smorest import Api, Blueprint
 
 from app.core.schemas import ErrorEnvelopeSchema
 
@@ -24,6 +25,14 @@ class ContractResponsesPlugin(BasePlugin):
     """
 
     def operation_helper(self, path=None, operations=None, **kwargs):
+        for method, operation in (operations or {}).items():
+            rules = operation.get("x-crossFieldRules")
+            if rules:
+                listed = "; ".join(f"`{name}`: {rule}" for name, rule in rules.items())
+                operation["description"] = f"{operation.get('description', '')}\n\nRules across fields: {listed}".strip()
+            if method in _BODY_METHODS and "requestBody" in operation:
+                # every JSON body, on any path, is parsed strictly first (request_context)
+                operation.setdefault("responses", {}).setdefault("400", _BAD_JSON)
         if not path or not path.startswith("/api/"):
             return  # ops endpoints (/health, /metrics, docs) are exempt from limits and body checks
         for method, operation in (operations or {}).items():
@@ -39,12 +48,82 @@ class ContractResponsesPlugin(BasePlugin):
                     responses.setdefault("400", _BAD_JSON)  # a body that does not parse as JSON
 
 
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,20}[A-Za-z0-9])?"
+_PATH = r"(?:/[A-Za-z0-9._~-]*)*"
+
+
+def url_pattern(schemes=("http", "https"), require_tld: bool = True) -> str:
+    """A regular expression every URL it matches is accepted by marshmallow's URL validator.
+
+    The document's ``format: uri`` alone lets a generator send ``a:b``, which the server refuses.
+    """
+    host = rf"(?:{_LABEL}\.)+[A-Za-z]{{2,6}}" if require_tld else rf"{_LABEL}(?:\.{_LABEL})*"
+    return rf"^(?:{'|'.join(sorted(schemes))})://{host}(?::[1-9][0-9]{{0,3}})?{_PATH}$"
+
+
+class AtLeastOneField:
+    """Mixin for PATCH bodies: an empty body is refused, and the document says so (minProperties)."""
+
+    @ma.validates_schema
+    def _at_least_one_field(self, data, **kwargs):
+        if not data:
+            raise ma.ValidationError("Send at least one field to change", field_name="_schema")
+
+
+def _contract_attributes(self, field, ret=None, **kwargs) -> dict:
+    """Field constraints the server enforces that apispec leaves out of the document."""
+    extra: dict = {}
+    if "pattern" in (ret or {}) or "pattern" in field.metadata:
+        return extra
+    url_validators = [v for v in field.validators if isinstance(v, ma.validate.URL)]
+    if isinstance(field, ma.fields.Url) or url_validators:
+        validator = url_validators[0] if url_validators else field.validators[0]
+        extra["format"] = "uri"
+        extra["pattern"] = url_pattern(getattr(validator, "schemes", None) or ("http", "https"),
+                                       getattr(validator, "require_tld", True))
+    return extra
+
+
+class SchemaRulesPlugin(BasePlugin):
+    """A PATCH schema that needs one field says ``minProperties: 1``."""
+
+    def schema_helper(self, name, definition, **kwargs):
+        schema = kwargs.get("schema")
+        cls = schema if isinstance(schema, type) else type(schema)
+        if isinstance(cls, type) and issubclass(cls, AtLeastOneField):
+            return {"minProperties": 1}
+        return None
+
+
+_doc = Blueprint("_contract_doc", __name__)  # only used for its documentation decorator
+
+
+def cross_field_rules(**rules: str):
+    """Document rules JSON Schema cannot state (one field depending on another, or on the path).
+
+    Written into the operation as ``x-crossFieldRules`` ({wireName: rule}) and its description; a
+    422 naming only these fields is the server keeping a documented promise (tests/test_fuzz.py).
+    """
+    return _doc.doc(**{"x-crossFieldRules": dict(rules)})
+
+
 class MarqueeApi(Api):
     ERROR_SCHEMA = ErrorEnvelopeSchema
     DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _init_spec(self, *, extra_plugins=None, **kwargs):
-        super()._init_spec(extra_plugins=[*(extra_plugins or ()), ContractResponsesPlugin()], **kwargs)
+        super()._init_spec(extra_plugins=[*(extra_plugins or ()), ContractResponsesPlugin(), SchemaRulesPlugin()],
+                           **kwargs)
+        self.ma_plugin.converter.add_attribute_function(_contract_attributes)
+
+    def document_settings(self, app, limits) -> None:
+        """Write limits read from settings into the document: ``[(component, property, keyword, setting)]``."""
+        schemas = self.spec.components.schemas
+        for component, prop, keyword, setting in limits:
+            definition = schemas.get(component, {}).get("properties", {}).get(prop)
+            if definition is None:
+                raise LookupError(f"the document has no {component}.{prop} to limit by {setting}")
+            definition[keyword] = app.config[setting]
 
     def handle_http_exception(self, error):
         from app.errors import handle_http_exception

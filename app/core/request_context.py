@@ -1,4 +1,4 @@
-"""Per-request plumbing: request ids, one log line per request, security headers, 415 checks."""
+"""Per-request plumbing: request ids, one log line per request, security headers, body checks."""
 from __future__ import annotations
 
 import logging
@@ -8,7 +8,8 @@ import uuid
 
 from flask import Flask, current_app, g, request
 
-from app.errors import AppError
+from app.core import strict_json
+from app.errors import AppError, ValidationError
 
 log = logging.getLogger("marquee.request")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -37,9 +38,44 @@ def _require_json_bodies() -> None:
     raise UnsupportedMediaTypeError(details={"contentType": request.mimetype or None})
 
 
+def _is_json(mimetype: str) -> bool:
+    return mimetype == "application/json" or mimetype.endswith("+json")
+
+
+def _check_json_body() -> None:
+    """Every JSON body, on every route, is parsed strictly once before any view or schema sees it.
+
+    webargs then reads the same cached bytes; what it gets can no longer make it recurse too deep
+    or hand a lone surrogate to the database. The answer is a 400 like any body that is not JSON.
+    """
+    if not _is_json(request.mimetype):
+        return
+    if request.content_length in (None, 0) and not request.headers.get("Transfer-Encoding"):
+        return
+    data = request.get_data(cache=True)
+    if not data:
+        return
+    try:
+        strict_json.loads(data)
+    except strict_json.InvalidJson as exc:
+        field = exc.field() or "body"
+        details = {"fields": {field: [exc.message]}, "reason": exc.reason}
+        if exc.reason == "depth":
+            details = {"fields": {"body": [exc.message]}, "reason": exc.reason, "maxDepth": strict_json.MAX_DEPTH}
+        raise ValidationError(exc.message if exc.reason != "surrogate" else f"{field}: {exc.message}",
+                              details=details, status=400) from None
+
+
+def _retry_after_only_on_429(headers, status: int) -> None:
+    limiter_value = headers.pop(current_app.config.get("RATELIMIT_HEADER_RETRY_AFTER", "Retry-After"), None)
+    if status == 429 and limiter_value is not None and "Retry-After" not in headers:
+        headers["Retry-After"] = limiter_value
+
+
 def _finish(response):
     response.headers["X-Request-ID"] = g.get("request_id", "")
     headers = response.headers
+    _retry_after_only_on_429(headers, response.status_code)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("X-Frame-Options", "SAMEORIGIN")
@@ -70,7 +106,23 @@ def _log_request(response) -> None:
     )
 
 
+def _no_content_for_options(response):
+    # Werkzeug's automatic OPTIONS answer is an empty 200 labelled text/html; an empty answer
+    # is a 204, which no client tries to parse (CORS preflights accept it alike).
+    if request.method == "OPTIONS" and response.status_code == 200 and not response.direct_passthrough \
+            and not response.get_data():
+        response.status_code = 204
+        response.headers.pop("Content-Type", None)
+    return response
+
+
 def init_request_context(app: Flask) -> None:
     app.before_request(_assign_request_id)
-    app.before_request(_require_json_bodies)
     app.after_request(_finish)
+    app.after_request(_no_content_for_options)
+
+
+def init_body_checks(app: Flask) -> None:
+    """Registered after the limiter, so a refused body is counted and answered with its headers."""
+    app.before_request(_require_json_bodies)
+    app.before_request(_check_json_body)

@@ -33,6 +33,16 @@ class CamelSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
+    def handle_error(self, error: ma.ValidationError, data, *, many: bool, **kwargs) -> None:
+        """Errors a schema validator files under an attribute name are renamed to its wire name."""
+        messages = error.messages
+        if not isinstance(messages, dict):
+            return
+        renamed = {(self.fields[key].data_key or key) if key in self.fields else key: problem
+                   for key, problem in messages.items()}
+        if renamed != messages or list(renamed) != list(messages):
+            raise ma.ValidationError(renamed, data=data, valid_data=error.valid_data)
+
     def on_bind_field(self, field_name: str, field_obj: ma.fields.Field) -> None:
         field_obj.data_key = camelize(field_obj.data_key or field_name)
         if type(field_obj) is ma.fields.DateTime:
@@ -42,7 +52,9 @@ class CamelSchema(ma.Schema):
 class ErrorDetailSchema(ma.Schema):
     code = ma.fields.String(required=True, metadata={"description": "Machine-readable error code, e.g. VALIDATION_ERROR"})
     message = ma.fields.String(required=True)
-    details = ma.fields.Raw(allow_none=True, metadata={"description": "For validation errors: {fields: {name: [messages]}}"})
+    details = ma.fields.Dict(required=True, metadata={
+        "description": "Always an object ({} when there is nothing to add). Validation errors: "
+                       "{fields: {wireName: [messages]}}"})
 
 
 class ErrorEnvelopeSchema(ma.Schema):

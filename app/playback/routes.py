@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.catalog import service as catalog
+from app.core.api import cross_field_rules
 from app.core.envelope import envelope, ok, page_envelope
 from app.core.identity import auth_required, current_identity, roles_required
 from app.core.ratelimit import user_or_ip_key
@@ -121,6 +122,8 @@ class Analytics(MethodView):
     @roles_required("admin")
     @blp.arguments(AnalyticsArgsSchema, location="query", unknown=ma.RAISE)
     @blp.response(200, envelope(AnalyticsSchema))
+    @cross_field_rules(**{"from": "must not be after to; from..to covers at most the analytics range limit "
+                                  "(366 days by default)"})
     def get(self, args):
         """Views, unique viewers, watch time and completion rate, per content and per day"""
         return ok(analytics.analytics(args.get("date_from"), args.get("date_to"), args.get("content_id")))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from app.catalog.schemas import ContentCardSchema, EpisodeSchema, SourceSchema, Text, db_id
+from app.catalog.schemas import MAX_DB_INT, ContentCardSchema, EpisodeSchema, SourceSchema, Text, db_id
 from app.core.pagination import PaginationArgsSchema
 from app.core.schemas import CamelSchema
 
@@ -91,7 +91,8 @@ class HistoryArgsSchema(PaginationArgsSchema):
 class AnalyticsArgsSchema(CamelSchema):
     date_from = ma.fields.Date(data_key="from")
     date_to = ma.fields.Date(data_key="to")
-    content_id = db_id()
+    # a query value is text: the strict integer of JSON bodies refused every "?contentId=42"
+    content_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_DB_INT))
 
     @ma.validates_schema
     def _range_in_order(self, data, **_):

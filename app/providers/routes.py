@@ -2,17 +2,22 @@
 (``x-internal-key`` callers only)."""
 from __future__ import annotations
 
+import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.core.api import cross_field_rules
 from app.core.envelope import envelope, ok
 from app.core.identity import auth_required, roles_required
 from app.providers import service
-from app.providers.schemas import (BestProviderSchema, EmbedSchema, MediaQueryArgsSchema, ProviderCreateSchema,
-                                   ProviderListArgsSchema, ProviderSchema, ProviderStatusSchema,
-                                   ProviderUpdateSchema, ProviderCheckTaskSchema)
+from app.providers.schemas import (MEDIA_ID_DOC, TEMPLATE_RULES, TV_RULES, BestProviderSchema, EmbedSchema,
+                                   MediaQueryArgsSchema, ProviderCheckTaskSchema, ProviderCreateSchema,
+                                   ProviderListArgsSchema, ProviderSchema, ProviderStatusSchema, ProviderUpdateSchema)
 
 blp = Blueprint("providers", __name__, description="Streaming providers: embeds, status, best choice")
+MEDIA_ID_PARAM = {"in": "path", "name": "mediaId", "required": True,
+                  "description": MEDIA_ID_DOC["description"],
+                  "schema": {"type": "string", "pattern": MEDIA_ID_DOC["pattern"], "example": MEDIA_ID_DOC["example"]}}
 legacy_blp = Blueprint("providers_legacy", __name__, description="The original providers service's paths "
                        "(x-internal-key callers)")
 
@@ -24,7 +29,7 @@ def _embed(provider_id: str, media_id: str, args: dict) -> dict:
 @blp.route("")
 class Providers(MethodView):
     @auth_required
-    @blp.arguments(ProviderListArgsSchema, location="query")
+    @blp.arguments(ProviderListArgsSchema, location="query", unknown=ma.RAISE)
     @blp.response(200, envelope(ProviderSchema, many=True))
     def get(self, args):
         """Providers in priority order, each with its current status"""
@@ -34,6 +39,7 @@ class Providers(MethodView):
     @blp.arguments(ProviderCreateSchema)
     @blp.response(201, envelope(ProviderSchema))
     @blp.alt_response(409, response="CONFLICT")
+    @cross_field_rules(**TEMPLATE_RULES)
     def post(self, body):
         """Add a custom provider (https only, templates on the provider's host, {id} required)"""
         return ok(service.describe(service.create_provider(body)))
@@ -58,12 +64,13 @@ class Status(MethodView):
         return ok(service.provider_status(providerId))
 
 
-@blp.route("/best/<string:mediaId>")
+@blp.route("/best/<string:mediaId>", parameters=[MEDIA_ID_PARAM])
 class Best(MethodView):
     @auth_required
-    @blp.arguments(MediaQueryArgsSchema, location="query")
+    @blp.arguments(MediaQueryArgsSchema, location="query", unknown=ma.RAISE)
     @blp.response(200, envelope(BestProviderSchema))
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @cross_field_rules(**TV_RULES)
     def get(self, args, mediaId: str):
         """The highest-priority provider that is up, with the alternates in fallback order"""
         return ok(service.best_provider(mediaId, args["type"], args["season"], args["episode"]))
@@ -83,6 +90,7 @@ class ProviderById(MethodView):
     @blp.response(200, envelope(ProviderSchema))
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
+    @cross_field_rules(**TEMPLATE_RULES)
     def patch(self, body, providerId: str):
         """Edit, enable or disable a custom provider"""
         return ok(service.describe(service.update_provider(providerId, body)))
@@ -97,12 +105,13 @@ class ProviderById(MethodView):
         return ok({"deleted": providerId})
 
 
-@blp.route("/<rid:providerId>/<string:mediaId>")
+@blp.route("/<rid:providerId>/<string:mediaId>", parameters=[MEDIA_ID_PARAM])
 class Embed(MethodView):
     @auth_required
-    @blp.arguments(MediaQueryArgsSchema, location="query")
+    @blp.arguments(MediaQueryArgsSchema, location="query", unknown=ma.RAISE)
     @blp.response(200, envelope(EmbedSchema))
     @blp.alt_response(404, response="NOT_FOUND")
+    @cross_field_rules(**TV_RULES)
     def get(self, args, providerId: str, mediaId: str):
         """Embed URL and iframe for a movie or an episode"""
         return ok(_embed(providerId, mediaId, args))
@@ -127,12 +136,13 @@ class LegacyStatus(MethodView):
         return ok(service.provider_status(providerId))
 
 
-@legacy_blp.route("/<rid:providerId>/<string:mediaId>")
+@legacy_blp.route("/<rid:providerId>/<string:mediaId>", parameters=[MEDIA_ID_PARAM])
 class LegacyEmbed(MethodView):
     @roles_required("service")
-    @legacy_blp.arguments(MediaQueryArgsSchema, location="query")
+    @legacy_blp.arguments(MediaQueryArgsSchema, location="query", unknown=ma.RAISE)
     @legacy_blp.response(200, envelope(EmbedSchema))
     @legacy_blp.alt_response(404, response="NOT_FOUND")
+    @cross_field_rules(**TV_RULES)
     def get(self, args, providerId: str, mediaId: str):
         """Embed URL and iframe (original path)"""
         return ok(_embed(providerId, mediaId, args))

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from app.core.api import AtLeastOneField
 from app.core.schemas import CamelSchema
 from app.providers.health import STATUSES
 from app.providers.registry import PROVIDER_ID
 
-MEDIA_ID_DOC = {"description": "TMDB numeric id or IMDb id (tt...)", "example": "550"}
+MEDIA_ID_DOC = {"description": "TMDB numeric id or IMDb id (tt...)", "example": "550",
+                "pattern": r"^(?:\d{1,10}|tt\d{5,10})$"}
+TV_RULES = {"season": "required when type=tv", "episode": "required when type=tv"}
 
 
 class MediaQueryArgsSchema(CamelSchema):
@@ -75,6 +78,21 @@ class BestProviderSchema(ma.Schema):
 
 
 _URL = ma.validate.Length(min=8, max=500)
+_HOST = r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,40}[A-Za-z0-9])?(?::[1-9][0-9]{0,3})?"
+_SEGMENT = r"(?:[A-Za-z0-9._~/-]|\{(?:id|season|episode)\})"
+BASE_URL_DOC = {"pattern": rf"^https://{_HOST}(?:/[A-Za-z0-9._~-]*)*$", "example": "https://player.example"}
+HEALTH_URL_DOC = {"pattern": rf"^https?://{_HOST}(?:/[A-Za-z0-9._~-]*)*$"}
+
+
+def _template_doc(example: str) -> dict:
+    return {"pattern": rf"^https://{_HOST}/{_SEGMENT}*\{{id\}}{_SEGMENT}*$", "example": example,
+            "description": "an https URL on the baseUrl's host; {id}, {season}, {episode} only in the path"}
+
+
+MOVIE_TEMPLATE_DOC = _template_doc("https://player.example/movie/{id}")
+TV_TEMPLATE_DOC = _template_doc("https://player.example/tv/{id}/{season}/{episode}")
+TEMPLATE_RULES = {"movieTemplate": "must be on the host of baseUrl (the provider's current one on PATCH)",
+                  "tvTemplate": "must be on the host of baseUrl (the provider's current one on PATCH)"}
 _TEXT = ma.validate.Length(min=1, max=100)
 
 
@@ -82,27 +100,21 @@ class ProviderCreateSchema(CamelSchema):
     id = ma.fields.String(required=True, validate=ma.validate.Regexp(PROVIDER_ID, error="lower-case letters, digits "
                                                                      "and dashes, 2 to 32 characters"))
     name = ma.fields.String(required=True, validate=_TEXT)
-    base_url = ma.fields.String(required=True, validate=_URL, metadata={"example": "https://player.example"})
-    movie_template = ma.fields.String(required=True, validate=_URL,
-                                      metadata={"example": "https://player.example/movie/{id}"})
-    tv_template = ma.fields.String(required=True, validate=_URL,
-                                   metadata={"example": "https://player.example/tv/{id}/{season}/{episode}"})
-    health_url = ma.fields.String(load_default=None, allow_none=True, validate=_URL)
+    base_url = ma.fields.String(required=True, validate=_URL, metadata=BASE_URL_DOC)
+    movie_template = ma.fields.String(required=True, validate=_URL, metadata=MOVIE_TEMPLATE_DOC)
+    tv_template = ma.fields.String(required=True, validate=_URL, metadata=TV_TEMPLATE_DOC)
+    health_url = ma.fields.String(load_default=None, allow_none=True, validate=_URL, metadata=HEALTH_URL_DOC)
     enabled = ma.fields.Boolean(load_default=True)
     priority = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=0, max=10_000))
 
 
-class ProviderUpdateSchema(CamelSchema):
-    @ma.validates_schema
-    def _not_empty(self, data, **kwargs):
-        if not data:
-            raise ma.ValidationError("Send at least one field to change", field_name="_schema")
+class ProviderUpdateSchema(AtLeastOneField, CamelSchema):
 
     name = ma.fields.String(validate=_TEXT)
-    base_url = ma.fields.String(validate=_URL)
-    movie_template = ma.fields.String(validate=_URL)
-    tv_template = ma.fields.String(validate=_URL)
-    health_url = ma.fields.String(allow_none=True, validate=_URL)
+    base_url = ma.fields.String(validate=_URL, metadata=BASE_URL_DOC)
+    movie_template = ma.fields.String(validate=_URL, metadata=MOVIE_TEMPLATE_DOC)
+    tv_template = ma.fields.String(validate=_URL, metadata=TV_TEMPLATE_DOC)
+    health_url = ma.fields.String(allow_none=True, validate=_URL, metadata=HEALTH_URL_DOC)
     enabled = ma.fields.Boolean()
     priority = ma.fields.Integer(validate=ma.validate.Range(min=0, max=10_000))
 

@@ -8,7 +8,12 @@ from app.core.schemas import CamelSchema
 
 class ProxyCreateSchema(CamelSchema):
     url = ma.fields.String(required=True, validate=ma.validate.Length(min=8, max=500),
-                           metadata={"example": "http://10.0.0.5:3128"})
+                           metadata={"example": "http://10.0.0.5:3128",
+                                     "pattern": r"^(?:https?|socks5h?)://(?:[A-Za-z0-9._~%-]+(?::[A-Za-z0-9._~%-]*)?@)?"
+                                                r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,60}[A-Za-z0-9])?:"
+                                                r"(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}"
+                                                r"|655[0-2][0-9]|6553[0-5])/?$",
+                                     "description": "http://, https:// or socks5://, a host and a port, no path"})
     weight = ma.fields.Float(load_default=1.0, validate=ma.validate.Range(min=0.01, max=1000))
     label = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=100))
 

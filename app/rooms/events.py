@@ -16,6 +16,7 @@ from app.core.envelope import ok
 from app.core.identity import resolve_token
 from app.core.metrics import SOCKETIO_CONNECTIONS, SOCKETIO_EVENTS
 from app.core.outage import REDIS_OUTAGE_ERRORS, RedisUnavailableError
+from app.core.sockets import answer_failure, check_payload
 from app.errors import AppError, AuthenticationError, ValidationError, error_body
 from app.extensions import socketio
 from app.rooms import playback, schemas, service
@@ -73,6 +74,7 @@ def room_event(name: str, schema_cls=None):
         def handler(*args):
             try:
                 identity = _identity()
+                check_payload(args)
                 body = load_payload(schema_cls, args[0] if args else None) if schema_cls else None
                 result = func(identity, body)
                 SOCKETIO_EVENTS.labels(name, "ok").inc()
@@ -85,9 +87,7 @@ def room_event(name: str, schema_cls=None):
                 log.exception("socket event %s failed", name)
                 failure = AppError()
             SOCKETIO_EVENTS.labels(name, failure.code).inc()
-            socketio.emit("error", {"code": failure.code, "message": failure.message, "event": name,
-                                    "details": failure.details}, to=request.sid)
-            return error_body(failure.code, failure.message, failure.details)
+            return answer_failure(name, failure)
 
         socketio.on_event(name, handler)
         return func
@@ -105,7 +105,7 @@ def on_connect(auth=None):
     except AppError as exc:
         SOCKETIO_EVENTS.labels("connect", exc.code).inc()
         # connect_error carries the message, and the envelope's error object as ``data``
-        raise ConnectionRefusedError(exc.message, {"code": exc.code, "message": exc.message, "details": exc.details})
+        raise ConnectionRefusedError(exc.message, error_body(exc.code, exc.message, exc.details)["error"])
     session["identity"] = identity
     SOCKETIO_CONNECTIONS.inc()
     SOCKETIO_EVENTS.labels("connect", "ok").inc()

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.core.api import cross_field_rules
 from app.core.envelope import envelope, ok, page_envelope
 from app.core.identity import auth_required, current_identity
 from app.core.pagination import PaginationArgsSchema, page_meta
@@ -43,6 +45,12 @@ def _errors(*statuses, body: bool = False):
     return decorator
 
 
+SAME_ROOM = {"roomId": "optional; when sent it must equal the roomId of the path"}
+ACTION_DATA = {"action": "action.data carries what action.type needs: currentTime for seek and updateTime, "
+                         "playbackRate for setPlaybackRate, season and episode for changeEpisode (tv rooms), "
+                         "provider for changeProvider, mediaId and mediaType for changeMedia"}
+
+
 def _same_room(path_id: str, body: dict) -> None:
     if body.get("room_id") not in (None, path_id):
         raise ValidationError("roomId in the body differs from the one in the path", field="roomId")
@@ -50,7 +58,7 @@ def _same_room(path_id: str, body: dict) -> None:
 
 class Rooms(MethodView):
     @user_only
-    @blp.arguments(PaginationArgsSchema, location="query")
+    @blp.arguments(PaginationArgsSchema, location="query", unknown=ma.RAISE)
     @blp.response(200, page_envelope(RoomSchema))
     @_errors(401, 403, 422)
     def get(self, args):
@@ -81,6 +89,7 @@ class RoomJoin(MethodView):
     @blp.arguments(RoomRefSchema)
     @blp.response(200, envelope(RoomStateSchema))
     @_errors(401, 403, 404, 409, 422, 503, body=True)
+    @cross_field_rules(**SAME_ROOM)
     def post(self, body, room_id):
         """Join (emits user_joined; the caller's sockets get initial_state)"""
         _same_room(room_id, body)
@@ -93,6 +102,7 @@ class RoomLeave(MethodView):
     @blp.arguments(RoomRefSchema)
     @blp.response(200, envelope(MembershipSchema))
     @_errors(401, 403, 404, 422, 503, body=True)
+    @cross_field_rules(**SAME_ROOM)
     def post(self, body, room_id):
         """Leave (emits user_left, admin_changed when the admin leaves)"""
         _same_room(room_id, body)
@@ -105,6 +115,7 @@ class RoomPlayback(MethodView):
     @blp.arguments(PlaybackSchema)
     @blp.response(200, envelope(ActionResultSchema))
     @_errors(401, 403, 404, 422, 503, body=True)
+    @cross_field_rules(**SAME_ROOM, **ACTION_DATA)
     def post(self, body, room_id):
         """Apply a playback action (emits playback_updated / episode_changed / ...)"""
         _same_room(room_id, body)
@@ -116,6 +127,7 @@ class RoomSync(MethodView):
     @blp.arguments(RoomRefSchema)
     @blp.response(200, envelope(RoomStateSchema))
     @_errors(401, 403, 404, 422, 503, body=True)
+    @cross_field_rules(**SAME_ROOM)
     def post(self, body, room_id):
         """The room's current state and the server clock (emits sync_response to the caller)"""
         _same_room(room_id, body)
@@ -127,6 +139,7 @@ class RoomTransferAdmin(MethodView):
     @blp.arguments(TransferAdminSchema)
     @blp.response(200, envelope(MembershipSchema))
     @_errors(401, 403, 404, 422, 503, body=True)
+    @cross_field_rules(**SAME_ROOM)
     def post(self, body, room_id):
         """Hand the admin role to another member (emits admin_changed)"""
         _same_room(room_id, body)
@@ -138,6 +151,7 @@ class RoomKickUser(MethodView):
     @blp.arguments(KickUserSchema)
     @blp.response(200, envelope(MembershipSchema))
     @_errors(401, 403, 404, 422, 503, body=True)
+    @cross_field_rules(**SAME_ROOM)
     def post(self, body, room_id):
         """Remove a member for good (emits user_kicked)"""
         _same_room(room_id, body)

@@ -16,7 +16,7 @@ from flask import current_app
 
 from app.core.identity import Identity
 from app.core.timeutil import now_ms
-from app.errors import AppError, AuthorizationError, ValidationError
+from app.errors import AppError, AuthorizationError, ValidationError, wire_name
 from app.extensions import redis
 from app.providers import service as providers
 from app.rooms import broadcast, keys, store
@@ -115,7 +115,8 @@ def check_claims(actor: Identity, body: dict, *names: str) -> None:
     for name in ("user_id", *names):
         claimed = body.get(name)
         if claimed is not None and str(claimed) != uid:
-            raise AuthorizationError(f"{name} does not match the signed-in user", details={"field": name})
+            field = wire_name(name)
+            raise AuthorizationError(f"{field} does not match the signed-in user", details={"field": field})
 
 
 def server_time() -> int:

@@ -269,8 +269,9 @@ def test_password_endpoints_refuse_clearly(fb, fb_client, path, body):
 
 
 def test_social_login_is_refused_in_local_mode(client):
+    # a well-formed token this server cannot verify: an authentication failure, not a field error
     response = client.post("/api/v1/auth/social-login", json={"idToken": mint_id_token(PROJECT, "u")})
-    assert_refused(response, 422, "VALIDATION_ERROR")
+    assert_refused(response, 401, "AUTHENTICATION_ERROR")
 
 
 # ---- under the real web process (gunicorn + gevent) ------------------------------------------

@@ -61,7 +61,7 @@ def test_unexpected_exception_is_a_500_without_traceback(test_env):
     body = assert_envelope(response, 500, "INTERNAL_ERROR")
     text = response.get_data(as_text=True)
     assert "secret internals" not in text and "Traceback" not in text
-    assert body["error"]["details"] is None
+    assert body["error"]["details"] == {}
 
 
 def test_request_id_is_echoed_or_generated(client):
