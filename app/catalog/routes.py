@@ -17,6 +17,9 @@ from app.core.ratelimit import user_or_ip_key
 from app.extensions import limiter
 
 YEAR_RULES = {"yearFrom": "must not be after yearTo"}
+# the deprecated filter names may be sent beside the canonical ones only when they agree
+FILTER_RULES = {**YEAR_RULES, "type": "an alias of kind: when both are sent they must agree",
+                "tier": "an alias of tierRequired: when both are sent they must agree"}
 SEASONS_ON_CREATE = {"seasons": "only for kind=series"}
 SEASONS_ON_WRITE = {"seasons": "only for kind=series, and only while the title has none yet (then use "
                                "/content/{id}/seasons)", "kind": "a series with seasons cannot become a movie"}
@@ -38,7 +41,7 @@ class ContentList(MethodView):
     @blp.arguments(ContentListArgsSchema, location="query", unknown=ma.RAISE)
     @blp.response(200, page_envelope(ContentCardSchema))
     @blp.alt_response(401, response="UNAUTHORIZED")
-    @cross_field_rules(**YEAR_RULES)
+    @cross_field_rules(**FILTER_RULES)
     def get(self, args):
         """Browse the catalog: filters, sort and pages (drafts for admins only)"""
         items, meta = service.list_content(args, _viewer())
@@ -63,7 +66,7 @@ class ContentSearch(MethodView):
     @blp.response(200, page_envelope(ContentCardSchema))
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(429, response="TOO_MANY_REQUESTS")
-    @cross_field_rules(**YEAR_RULES)
+    @cross_field_rules(**FILTER_RULES)
     def get(self, args):
         """Ranked search over titles, synopses, cast and genres (exact title first, prefixes match)"""
         items, meta = service.search_content(args, _viewer())

@@ -84,6 +84,16 @@ def _log_outage(what: str, exc: BaseException) -> None:
         log.warning("Redis unavailable (%s): %s: %s", what, type(exc).__name__, exc)
 
 
+def redis_recently_failed() -> bool:
+    """True for SKIP_CACHE_AFTER_FAILURE_S after a best-effort Redis call failed in this process."""
+    return time.monotonic() < _cache_down_until["at"]
+
+
+def note_redis_failure(what: str, exc: BaseException) -> None:
+    _cache_down_until["at"] = time.monotonic() + SKIP_CACHE_AFTER_FAILURE_S
+    _log_outage(what, exc)
+
+
 def best_effort(what: str, default: Any = None) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Decorator for code that only caches in Redis: on an outage, log and return ``default``
     (a callable default is called with the same arguments, e.g. to compute from the source)."""
@@ -94,13 +104,12 @@ def best_effort(what: str, default: Any = None) -> Callable[[Callable[..., T]], 
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
-            if time.monotonic() < _cache_down_until["at"]:
+            if redis_recently_failed():
                 return fallback(*args, **kwargs)
             try:
                 return func(*args, **kwargs)
             except REDIS_OUTAGE_ERRORS as exc:
-                _cache_down_until["at"] = time.monotonic() + SKIP_CACHE_AFTER_FAILURE_S
-                _log_outage(what, exc)
+                note_redis_failure(what, exc)
                 return fallback(*args, **kwargs)
 
         return wrapper

@@ -131,10 +131,16 @@ class OneTripFixedWindowRateLimiter(FixedWindowRateLimiter):
     def hit(self, item, *identifiers: str, cost: int = 1) -> bool:
         if not isinstance(self.storage, RedisStorage):
             return super().hit(item, *identifiers, cost=cost)
+        from app.core.outage import note_redis_failure, redis_recently_failed
+
+        # Redis just failed: fail open at once instead of paying a socket timeout per limit
+        if redis_recently_failed():
+            raise limits_errors.StorageError(ConnectionError("Redis failed moments ago; limits skipped"))
         key = item.key_for(*identifiers)
         try:
             current, ttl = self._hit_script()([self.storage.prefixed_key(key)], [item.get_expiry(), cost])
         except self.storage.base_exceptions as exc:  # same error type as limits' own storage calls
+            note_redis_failure("rate limiter", exc)
             raise limits_errors.StorageError(exc) from exc
         current, ttl = int(current), int(ttl)
         windows = _request_windows()

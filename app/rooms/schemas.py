@@ -21,10 +21,12 @@ class Ident(ma.fields.Field):
     """A user or media id: the original clients send strings or numbers; we keep strings."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {
+        # the type rule always reaches the document; a caller's metadata adds to it
+        kwargs["metadata"] = {
             "oneOf": [{"type": "string", "minLength": 1, "maxLength": 128, "pattern": r"\S"},
                       {"type": "integer", "minimum": -(2**63 - 1), "maximum": 2**63 - 1}],
-            "description": "a string (not only spaces), or an integer the server turns into one"})
+            "description": "a string (not only spaces), or an integer the server turns into one",
+            **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
