@@ -51,6 +51,15 @@ ACTION_DATA = {"action": "action.data carries what action.type needs: currentTim
                          "provider for changeProvider, mediaId and mediaType for changeMedia"}
 
 
+CREATE_RULES = {
+    "mediaId": "required unless movieId is sent (seed 000's movie rooms)",
+    "movieId": "names a movie: must agree with mediaId and mediaType when they are sent too",
+    "mediaType": "required with mediaId; movie with movieId",
+    "providerId": "one of the enabled providers (GET /api/v1/providers)",
+    "season": "only in tv rooms", "episode": "only in tv rooms",
+}
+
+
 def _same_room(path_id: str, body: dict) -> None:
     if body.get("room_id") not in (None, path_id):
         raise ValidationError("roomId in the body differs from the one in the path", field="roomId")
@@ -70,6 +79,7 @@ class Rooms(MethodView):
     @blp.arguments(CreateRoomSchema)
     @blp.response(201, envelope(RoomSchema))
     @_errors(401, 403, 422, body=True)
+    @cross_field_rules(**CREATE_RULES)
     def post(self, body):
         """Create a room; the caller is its admin (emits room_created)"""
         return ok(service.create_room(current_identity(), body))
