@@ -11,24 +11,16 @@ from app.core.schemas import CamelSchema
 MAX_DB_INT = 2**31 - 1  # PostgreSQL integer columns: larger ids are refused, not a 500
 
 
-def _no_nul(value: str) -> bool:
-    if "\x00" in value:
-        raise ma.ValidationError("Must not contain NUL characters")
-    return True
-
-
 class Text(ma.fields.String):
-    """A string PostgreSQL can store (no NUL), with an optional length limit."""
+    """A string with an optional length limit (NUL is refused by every CamelSchema text field)."""
 
     def __init__(self, *args, max_length: int | None = None, min_length: int | None = None, **kwargs):
-        validators = [_no_nul]
+        validators = []
         if max_length is not None or min_length is not None:
             validators.append(ma.validate.Length(min=min_length, max=max_length))
         extra = kwargs.pop("validate", None)
         if extra is not None:
             validators.extend(extra if isinstance(extra, list) else [extra])
-        if not any(isinstance(v, (ma.validate.Regexp, ma.validate.URL)) for v in validators):
-            kwargs["metadata"] = {"pattern": r"^[^\x00]*$", **kwargs.get("metadata", {})}
         super().__init__(*args, validate=validators, **kwargs)
 
 

@@ -7,7 +7,7 @@ import marshmallow as ma
 from apispec import BasePlugin
 from flask_smorest import Api, Blueprint
 
-from app.core.schemas import ErrorEnvelopeSchema
+from app.core.schemas import NO_NUL_PATTERN, ErrorEnvelopeSchema, refuse_nul
 
 _BODY_METHODS = ("post", "put", "patch")
 # flask-smorest registers one response component per HTTPStatus member, named as this Python
@@ -81,6 +81,8 @@ def _contract_attributes(self, field, ret=None, **kwargs) -> dict:
         extra["format"] = "uri"
         extra["pattern"] = url_pattern(getattr(validator, "schemes", None) or ("http", "https"),
                                        getattr(validator, "require_tld", True))
+    elif isinstance(field, ma.fields.String) and refuse_nul in field.validators:
+        extra["pattern"] = NO_NUL_PATTERN
     return extra
 
 

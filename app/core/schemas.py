@@ -11,6 +11,16 @@ def camelize(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+NO_NUL_PATTERN = r"^[^\x00]*$"
+
+
+def refuse_nul(value: str) -> bool:
+    """PostgreSQL cannot store NUL in text (SQLite can), so no text a client sends may hold one."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ma.ValidationError("Must not contain NUL characters")
+    return True
+
+
 class UtcDateTime(ma.fields.DateTime):
     """An instant on the wire, always with its offset (RFC 3339, as the spec's date-time says).
 
@@ -24,10 +34,18 @@ class UtcDateTime(ma.fields.DateTime):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
+def _refuse_nul_in(field: ma.fields.Field) -> None:
+    if isinstance(field, ma.fields.List):
+        _refuse_nul_in(field.inner)
+    elif isinstance(field, ma.fields.String) and refuse_nul not in field.validators:
+        field.validators.append(refuse_nul)
+
+
 class CamelSchema(ma.Schema):
     """Every field's wire name is the camelCase of its attribute; unknown input keys are refused.
 
     A plain ``fields.DateTime`` is served as ``UtcDateTime``, so no domain can leak a naive time.
+    Every text field refuses NUL (``refuse_nul``); the document says so (app/core/api.py).
     """
 
     class Meta:
@@ -45,6 +63,7 @@ class CamelSchema(ma.Schema):
 
     def on_bind_field(self, field_name: str, field_obj: ma.fields.Field) -> None:
         field_obj.data_key = camelize(field_obj.data_key or field_name)
+        _refuse_nul_in(field_obj)
         if type(field_obj) is ma.fields.DateTime:
             field_obj.__class__ = UtcDateTime  # same state, only serialisation differs
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from app.core.schemas import CamelSchema, camelize
+from app.core.schemas import CamelSchema, camelize, refuse_nul
 from app.rooms import state as st
 
 ROOM_ID = validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$", error="Not a valid room id")
@@ -23,7 +23,7 @@ class Ident(ma.fields.Field):
     def __init__(self, **kwargs):
         # the type rule always reaches the document; a caller's metadata adds to it
         kwargs["metadata"] = {
-            "oneOf": [{"type": "string", "minLength": 1, "maxLength": 128, "pattern": r"\S"},
+            "oneOf": [{"type": "string", "minLength": 1, "maxLength": 128, "pattern": r"^[^\x00]*[^\s\x00][^\x00]*$"},
                       {"type": "integer", "minimum": -(2**63 - 1), "maximum": 2**63 - 1}],
             "description": "a string (not only spaces), or an integer the server turns into one",
             **kwargs.get("metadata", {})}
@@ -35,6 +35,7 @@ class Ident(ma.fields.Field):
         text = str(value).strip()
         if not text or len(text) > 128:
             raise ma.ValidationError("Must be 1 to 128 characters")
+        refuse_nul(text)
         return text
 
 
