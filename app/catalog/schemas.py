@@ -6,7 +6,7 @@ import marshmallow as ma
 from app.catalog.maturity import KINDS, RATINGS, SORTS, STATUSES
 from app.core.identity import TIERS
 from app.core.pagination import PaginationArgsSchema
-from app.core.schemas import CamelSchema
+from app.core.schemas import CamelSchema, WholeMatch
 
 MAX_DB_INT = 2**31 - 1  # PostgreSQL integer columns: larger ids are refused, not a 500
 
@@ -28,7 +28,7 @@ def db_id(**kwargs) -> ma.fields.Integer:
     return ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=MAX_DB_INT), **kwargs)
 
 
-LANGUAGE = ma.validate.Regexp(r"^[a-z]{2,3}$", error="Must be an ISO 639 language code such as 'en'")
+LANGUAGE = WholeMatch(r"^[a-z]{2,3}$", error="Must be an ISO 639 language code such as 'en'")
 URL = ma.validate.URL(schemes={"http", "https"}, require_tld=False)
 
 
@@ -106,7 +106,7 @@ class EpisodeSchema(CamelSchema):
     air_date = ma.fields.Date(allow_none=True)
     still_url = Text(allow_none=True, max_length=1024, validate=URL)
     tmdb_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=MAX_DB_INT))
-    imdb_id = Text(allow_none=True, validate=ma.validate.Regexp(r"^tt\d{5,10}$"))
+    imdb_id = Text(allow_none=True, validate=WholeMatch(r"^tt\d{5,10}$"))
 
 
 class SeasonSchema(CamelSchema):
@@ -185,20 +185,20 @@ class HomeSchema(CamelSchema):
 class ContentWriteSchema(CamelSchema):
     kind = Text(required=True, validate=ma.validate.OneOf(KINDS))
     title = Text(required=True, min_length=1, max_length=300)
-    slug = Text(validate=ma.validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"), max_length=320)
+    slug = Text(validate=WholeMatch(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"), max_length=320)
     synopsis = Text(load_default="", max_length=5000)
     release_year = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1870, max=2100))
     runtime_minutes = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=1000))
     maturity_rating = Text(required=True, validate=ma.validate.OneOf(RATINGS))
     original_language = Text(load_default="en", validate=LANGUAGE)
-    genres = ma.fields.List(Text(min_length=1, max_length=60, validate=ma.validate.Regexp(r"^[^|\x00]+$")),
+    genres = ma.fields.List(Text(min_length=1, max_length=60, validate=WholeMatch(r"^[^|\x00]+$")),
                             load_default=list,
                             validate=ma.validate.Length(max=20))
     cast = ma.fields.List(ma.fields.Nested(CreditSchema), load_default=list, validate=ma.validate.Length(max=200))
     poster_url = Text(allow_none=True, max_length=1024, validate=URL)
     backdrop_url = Text(allow_none=True, max_length=1024, validate=URL)
     tmdb_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=MAX_DB_INT))
-    imdb_id = Text(allow_none=True, validate=ma.validate.Regexp(r"^tt\d{5,10}$"))
+    imdb_id = Text(allow_none=True, validate=WholeMatch(r"^tt\d{5,10}$"))
     tier_required = Text(load_default="free", validate=ma.validate.OneOf(TIERS))
     status = Text(load_default="draft", validate=ma.validate.OneOf(STATUSES))
     average_rating = ma.fields.Float(load_default=0.0, validate=ma.validate.Range(min=0, max=10))

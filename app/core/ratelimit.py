@@ -2,6 +2,7 @@
 one-round-trip strategy (counters live in Redis, shared by every process)."""
 from __future__ import annotations
 
+import logging
 import time
 
 from flask import current_app, g, has_request_context, request
@@ -10,6 +11,20 @@ from limits import errors as limits_errors
 from limits.storage import RedisStorage
 from limits.strategies import STRATEGIES, FixedWindowRateLimiter
 from limits.util import WindowStats
+
+from app.core.outage import note_redis_failure, redis_recently_failed
+
+
+class _OneLineForOutages(logging.Filter):
+    """Flask-Limiter logs a traceback for every request it lets through while Redis is down;
+    outage.py already logs one line every few seconds for the same failure."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, limits_errors.StorageError)
+
+
+logging.getLogger("flask-limiter").addFilter(_OneLineForOutages())
 
 
 def limiter_key() -> str:
@@ -131,8 +146,6 @@ class OneTripFixedWindowRateLimiter(FixedWindowRateLimiter):
     def hit(self, item, *identifiers: str, cost: int = 1) -> bool:
         if not isinstance(self.storage, RedisStorage):
             return super().hit(item, *identifiers, cost=cost)
-        from app.core.outage import note_redis_failure, redis_recently_failed
-
         # Redis just failed: fail open at once instead of paying a socket timeout per limit
         if redis_recently_failed():
             raise limits_errors.StorageError(ConnectionError("Redis failed moments ago; limits skipped"))

@@ -21,6 +21,15 @@ def refuse_nul(value: str) -> bool:
     return True
 
 
+class WholeMatch(ma.validate.Regexp):
+    """A pattern the whole value must match: with ``re.match``, ``$`` also matches before a final newline."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ma.ValidationError(self._format_error(value))
+        return value
+
+
 class UtcDateTime(ma.fields.DateTime):
     """An instant on the wire, always with its offset (RFC 3339, as the spec's date-time says).
 

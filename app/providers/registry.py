@@ -47,7 +47,7 @@ BUILTIN_PROVIDERS: tuple[Provider, ...] = (
 
 
 def validate_media_request(media_id: str, media_type: str, season: int | None, episode: int | None) -> None:
-    if not isinstance(media_id, str) or not MEDIA_ID.match(media_id):
+    if not isinstance(media_id, str) or not MEDIA_ID.fullmatch(media_id):
         raise InvalidMediaRequest("mediaId must be a TMDB numeric id or an IMDb 'tt' id", "mediaId")
     if media_type not in MEDIA_TYPES:
         raise InvalidMediaRequest("type must be 'movie' or 'tv'", "type")

@@ -8,9 +8,9 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app.core.api import AtLeastOneField
-from app.core.schemas import CamelSchema
+from app.core.schemas import CamelSchema, WholeMatch
 from app.providers.health import STATUSES
-from app.providers.registry import PROVIDER_ID
+from app.providers.registry import PROVIDER_ID, RESERVED_IDS
 
 MEDIA_ID_DOC = {"description": "TMDB numeric id or IMDb id (tt...)", "example": "550",
                 "pattern": r"^(?:\d{1,10}|tt\d{5,10})$"}
@@ -94,11 +94,15 @@ TV_TEMPLATE_DOC = _template_doc("https://player.example/tv/{id}/{season}/{episod
 TEMPLATE_RULES = {"movieTemplate": "must be on the host of baseUrl (the provider's current one on PATCH)",
                   "tvTemplate": "must be on the host of baseUrl (the provider's current one on PATCH)"}
 _TEXT = ma.validate.Length(min=1, max=100)
+# the reserved words are path segments of the API (/providers/status/...), refused by the service
+PROVIDER_ID_DOC = {"pattern": rf"^(?!(?:{'|'.join(sorted(RESERVED_IDS))})$){PROVIDER_ID.pattern[1:]}",
+                   "description": f"not one of the reserved words {', '.join(sorted(RESERVED_IDS))}"}
 
 
 class ProviderCreateSchema(CamelSchema):
-    id = ma.fields.String(required=True, validate=ma.validate.Regexp(PROVIDER_ID, error="lower-case letters, digits "
-                                                                     "and dashes, 2 to 32 characters"))
+    id = ma.fields.String(required=True, validate=WholeMatch(PROVIDER_ID, error="lower-case letters, digits "
+                                                                     "and dashes, 2 to 32 characters"),
+                          metadata=PROVIDER_ID_DOC)
     name = ma.fields.String(required=True, validate=_TEXT)
     base_url = ma.fields.String(required=True, validate=_URL, metadata=BASE_URL_DOC)
     movie_template = ma.fields.String(required=True, validate=_URL, metadata=MOVIE_TEMPLATE_DOC)

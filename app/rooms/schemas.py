@@ -10,10 +10,10 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from app.core.schemas import CamelSchema, camelize, refuse_nul
+from app.core.schemas import CamelSchema, WholeMatch, camelize, refuse_nul
 from app.rooms import state as st
 
-ROOM_ID = validate.Regexp(r"^[A-Za-z0-9_-]{1,64}$", error="Not a valid room id")
+ROOM_ID = WholeMatch(r"^[A-Za-z0-9_-]{1,64}$", error="Not a valid room id")
 MAX_POSITION = 10_000_000.0  # seconds; longer than any film, short of float trouble
 
 
