@@ -77,18 +77,21 @@ def internal_key_matches(candidate: str | None) -> bool:
 
 
 def _load_identity() -> Identity | None:
+    """Every credential sent must be valid, even beside another one: a wrong bearer token next to
+    a good service key is refused, not ignored (the service key decides when both are good)."""
+    header = request.headers.get("Authorization")
+    user = None
+    if header is not None:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthenticationError("The Authorization header must be 'Bearer <token>'")
+        user = resolve_token(token.strip())
     internal_key = request.headers.get("x-internal-key")
     if internal_key is not None:
         if internal_key_matches(internal_key):
             return SERVICE_IDENTITY
         raise AuthenticationError("The internal key is not valid")
-    header = request.headers.get("Authorization")
-    if header is None:
-        return None
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise AuthenticationError("The Authorization header must be 'Bearer <token>'")
-    return resolve_token(token.strip())
+    return user
 
 
 def current_identity(required: bool = False) -> Identity | None:

@@ -5,15 +5,25 @@ import marshmallow as ma
 
 from app.core.schemas import CamelSchema
 
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+# a dotted quad that is not 0.x (this host), link-local 169.254.x (cloud metadata) or Alibaba's metadata address
+_IPV4 = rf"(?!169\.254\.)(?!100\.100\.100\.200:)(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]?)(?:\.{_OCTET}){{3}}"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+# a name whose last label starts with a letter: "0", "1.2" or "0x7f.1" are numeric addresses to the resolver
+_NAME = rf"(?:{_LABEL}\.)*[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?"
+_PORT = r"(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+PROXY_URL_PATTERN = (r"^(?:[Hh][Tt][Tt][Pp][Ss]?|[Ss][Oo][Cc][Kk][Ss]5[Hh]?)://(?:[A-Za-z0-9._~%-]+(?::[A-Za-z0-9._~%-]*)?@)?"
+                     rf"(?:{_IPV4}|{_NAME}):{_PORT}/?$")
+
 
 class ProxyCreateSchema(CamelSchema):
+    # the service judges the URL (with a message per refusal, IPv6 included); the pattern is the
+    # part of that judgement a generated client can know beforehand
     url = ma.fields.String(required=True, validate=ma.validate.Length(min=8, max=500),
-                           metadata={"example": "http://10.0.0.5:3128",
-                                     "pattern": r"^(?:https?|socks5h?)://(?:[A-Za-z0-9._~%-]+(?::[A-Za-z0-9._~%-]*)?@)?"
-                                                r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,60}[A-Za-z0-9])?:"
-                                                r"(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}"
-                                                r"|655[0-2][0-9]|6553[0-5])/?$",
-                                     "description": "http://, https:// or socks5://, a host and a port, no path"})
+                           metadata={"example": "http://10.0.0.5:3128", "pattern": PROXY_URL_PATTERN,
+                                     "description": "http://, https:// or socks5://, a host and a port, no path. "
+                                                    "A name that resolves to a metadata, link-local or unspecified "
+                                                    "address is refused too."})
     weight = ma.fields.Float(load_default=1.0, validate=ma.validate.Range(min=0.01, max=1000))
     label = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=100))
 

@@ -81,6 +81,19 @@ def test_me_refuses_missing_and_bad_tokens(client, service_headers):
     assert client.get("/api/v1/auth/me", headers={"x-internal-key": "wrong"}).status_code == 401
 
 
+def test_a_wrong_credential_is_refused_even_beside_a_good_one(client, service_headers, auth_headers, user):
+    # a service route, called with a good service key and a bad (or malformed) bearer token
+    for authorization in ("Bearer not.a.jwt", "Basic abc", "Bearer "):
+        response = client.get("/api/v1/proxies", headers={**service_headers, "Authorization": authorization})
+        assert response.status_code == 401, (authorization, response.get_json())
+        assert response.get_json()["error"]["code"] == "AUTHENTICATION_ERROR"
+    # a good bearer token beside a wrong service key
+    response = client.get("/api/v1/auth/me", headers={**auth_headers(user), "x-internal-key": "wrong"})
+    assert response.status_code == 401
+    # both good: the service key decides
+    assert client.get("/api/v1/proxies", headers={**service_headers, **auth_headers(user)}).status_code == 200
+
+
 def test_expired_access_token_is_refused(app, client, user):
     from app.auth import tokens
 

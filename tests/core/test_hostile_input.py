@@ -257,7 +257,12 @@ def test_the_document_states_limits_read_from_settings(app, client):
 def test_the_document_states_patterns_the_server_enforces(client):
     spec = client.get("/openapi.json").get_json()
     schemas = spec["components"]["schemas"]
-    assert schemas["ProxyCreate"]["properties"]["url"]["pattern"].startswith("^(?:https?|socks5h?)://")
+    proxy_url = re.compile(schemas["ProxyCreate"]["properties"]["url"]["pattern"])
+    assert proxy_url.search("http://10.0.0.5:3128") and proxy_url.search("SOCKS5://user:pw@proxy.lan:1080")
+    # addresses the server refuses whatever their spelling are outside the documented pattern
+    for refused in ("http://0:1", "http://0.0.0.0:80", "http://169.254.169.254:80", "http://0x7f.1:80",
+                    "http://100.100.100.200:80", "ftp://a:1", "http://a:1/path"):
+        assert not proxy_url.search(refused), refused
     assert schemas["ProviderCreate"]["properties"]["baseUrl"]["pattern"].startswith("^https://")
     assert schemas["ProviderUpdate"]["minProperties"] == 1
     ident = schemas["CreateRoom"]["properties"]["mediaId"]
