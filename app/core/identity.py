@@ -121,6 +121,16 @@ def _documented(func, security, forbidden: bool):
     return func
 
 
+# A credential of a kind the operation does not take is no credential for it: 401, as when it is
+# missing (the document's security lists the kinds); 403 is for the right kind without the role.
+def _needs_user_token() -> AuthenticationError:
+    return AuthenticationError("This endpoint needs a user's bearer token; a service key is not accepted here")
+
+
+def _needs_service_key() -> AuthenticationError:
+    return AuthenticationError("This endpoint needs the service key (x-internal-key)")
+
+
 def auth_required(func=None, *, allow_service: bool = True):
     """The caller must be signed in (or, unless ``allow_service=False``, a service)."""
 
@@ -129,7 +139,7 @@ def auth_required(func=None, *, allow_service: bool = True):
         def wrapper(*args, **kwargs):
             identity = current_identity(required=True)
             if identity.is_service and not allow_service:
-                raise AuthorizationError("This endpoint needs a user, not a service key")
+                raise _needs_user_token()
             return view(*args, **kwargs)
 
         return _documented(wrapper, ANY_SECURITY if allow_service else BEARER_SECURITY, not allow_service)
@@ -144,6 +154,10 @@ def roles_required(*roles: str):
         @wraps(view)
         def wrapper(*args, **kwargs):
             identity = current_identity(required=True)
+            if identity.is_service and ROLE_SERVICE not in roles:
+                raise _needs_user_token()
+            if roles == (ROLE_SERVICE,) and not identity.is_service:
+                raise _needs_service_key()
             if identity.role not in roles:
                 raise AuthorizationError(f"This action needs the role {' or '.join(roles)}")
             return view(*args, **kwargs)

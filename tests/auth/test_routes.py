@@ -76,8 +76,8 @@ def test_me_refuses_missing_and_bad_tokens(client, service_headers):
     bad = client.get("/api/v1/auth/me", headers={"Authorization": "Bearer not.a.jwt"})
     assert bad.status_code == 401 and bad.get_json()["error"]["code"] == "AUTHENTICATION_ERROR"
     assert client.get("/api/v1/auth/me", headers={"Authorization": "Basic abc"}).status_code == 401
-    # a service key is an identity, but /me is about a user
-    assert client.get("/api/v1/auth/me", headers=service_headers).status_code == 403
+    # a service key is an identity, but not one /me takes: 401, as with no credential
+    assert client.get("/api/v1/auth/me", headers=service_headers).status_code == 401
     assert client.get("/api/v1/auth/me", headers={"x-internal-key": "wrong"}).status_code == 401
 
 

@@ -65,7 +65,7 @@ def test_deleting_content_removes_favorites(client, admin_headers, user_headers)
 
 def test_services_are_not_users(client, service_headers):
     response = client.get("/api/v1/users/me", headers=service_headers)
-    assert response.status_code == 403
+    assert response.status_code == 401 and response.get_json()["error"]["code"] == "AUTHENTICATION_ERROR"
 
 
 def test_missing_or_wrong_credentials_are_refused(client):
