@@ -66,6 +66,7 @@ def _init_extensions(app: Flask) -> None:
     init_body_checks(app)
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", None)
     api.init_app(app)
+    limiter.exempt(app.blueprints["api-docs"])  # /openapi.json, as /docs: generated clients fetch it often
     register_error_handlers(app)
     register_outage_handler(app)
     register_blueprints(app, api)

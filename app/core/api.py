@@ -16,6 +16,10 @@ _BAD_JSON, _TOO_MANY, _TOO_LARGE, _BAD_TYPE, _UNAVAILABLE = (HTTPStatus(code).na
                                                              for code in (400, 429, 413, 415, 503))
 
 
+# what the limiter exempts (app/ops, the docs, the demo page); every other route counts
+_UNLIMITED_PATHS = ("/health", "/metrics", "/docs", "/openapi.json", "/monitoring/dashboard", "/watch-together/demo")
+
+
 class ContractResponsesPlugin(BasePlugin):
     """Documents the errors that the shared plumbing can answer on any route of a kind.
 
@@ -33,13 +37,15 @@ class ContractResponsesPlugin(BasePlugin):
             if method in _BODY_METHODS and "requestBody" in operation:
                 # every JSON body, on any path, is parsed strictly first (request_context)
                 operation.setdefault("responses", {}).setdefault("400", _BAD_JSON)
-        if not path or not path.startswith("/api/"):
+        if not path or path.startswith(_UNLIMITED_PATHS):
             return  # ops endpoints (/health, /metrics, docs) are exempt from limits and body checks
         for method, operation in (operations or {}).items():
             responses = operation.setdefault("responses", {})
-            responses.setdefault("429", _TOO_MANY)  # the client budget (RATE_LIMIT_DEFAULT) covers every /api route
+            # the client budget (RATE_LIMIT_DEFAULT) covers every route but the ops ones, the
+            # seeds' paths outside /api included
+            responses.setdefault("429", _TOO_MANY)
             responses.setdefault("503", _UNAVAILABLE)  # Redis down where it holds the state (app/core/outage.py)
-            if method in _BODY_METHODS:
+            if method in _BODY_METHODS and path.startswith("/api/"):
                 # request_context refuses any body that is too large or not JSON, on every
                 # POST/PUT/PATCH under /api, whether or not the route reads a body
                 responses.setdefault("413", _TOO_LARGE)  # MAX_CONTENT_LENGTH

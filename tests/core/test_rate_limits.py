@@ -71,6 +71,13 @@ def test_the_default_is_one_budget_across_every_route(app, monkeypatch):
     # ops endpoints stay reachable for load balancers and scrapers
     assert client.get("/health/redis").status_code == 200
     assert client.get("/metrics").status_code == 200
+    # and so does the document: a generated client or a fuzzer fetches it often
+    spec = client.get("/openapi.json")
+    assert spec.status_code == 200
+    # the seeds' paths outside /api spend the same budget, and their operations say so
+    assert client.get("/providers/list").status_code == 429
+    assert "429" in spec.get_json()["paths"]["/providers/list"]["get"]["responses"]
+    assert "429" not in spec.get_json()["paths"]["/health"]["get"]["responses"]
 
 
 def test_route_limits_are_extra_and_the_headers_name_the_binding_one(app, monkeypatch):
