@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -71,7 +72,10 @@ def test_claims_in_a_body_must_be_the_callers(app_ctx):
 def test_public_rooms_are_listed_newest_first_and_private_ones_hidden(app_ctx):
     from app.rooms import queries, service
 
-    ids = [service.create_room(ident(n), body(name=f"r{n}"))["id"] for n in range(1, 4)]
+    ids = []
+    for n in range(1, 4):
+        ids.append(service.create_room(ident(n), body(name=f"r{n}"))["id"])
+        time.sleep(0.003)  # creation times are in ms; rooms of one ms have no "newer" one
     service.create_room(ident(9), body(is_public=False))
     page, total = queries.list_public_rooms(1, 2)
     assert total == 3 and [r["id"] for r in page] == ids[::-1][:2]
