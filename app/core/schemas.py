@@ -30,9 +30,9 @@ class WholeMatch(ma.validate.Regexp):
         return value
 
 
-_EMAIL_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+DNS_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 EMAIL_PATTERN = (r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-                 rf"@(?:{_EMAIL_LABEL}\.)+[A-Za-z]{{2,63}}$")
+                 rf"@(?:{DNS_LABEL}\.)+[A-Za-z]{{2,63}}$")
 
 
 class EmailAddress(ma.fields.String):

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from app.core.schemas import CamelSchema
+from app.core.schemas import DNS_LABEL, CamelSchema
 
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 # a dotted quad that is not 0.x (this host), link-local 169.254.x (cloud metadata) or Alibaba's metadata address
 _IPV4 = rf"(?!169\.254\.)(?!100\.100\.100\.200:)(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]?)(?:\.{_OCTET}){{3}}"
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 # a name whose last label starts with a letter: "0", "1.2" or "0x7f.1" are numeric addresses to the resolver
-_NAME = rf"(?:{_LABEL}\.)*[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?"
+_NAME = rf"(?:{DNS_LABEL}\.)*[A-Za-z](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?"
 _PORT = r"(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
 PROXY_URL_PATTERN = (r"^(?:[Hh][Tt][Tt][Pp][Ss]?|[Ss][Oo][Cc][Kk][Ss]5[Hh]?)://(?:[A-Za-z0-9._~%-]+(?::[A-Za-z0-9._~%-]*)?@)?"
                      rf"(?:{_IPV4}|{_NAME}):{_PORT}/?$")
