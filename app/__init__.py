@@ -37,14 +37,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from app import auth, models  # noqa: F401  (every model must be imported before migrations run)
     from app.blueprints import register_blueprints, register_socket_events
-    from app.core.celery_setup import celery_init_app
-    from app.core.metrics import init_metrics
+    from app.platform.celery_setup import celery_init_app
+    from app.platform.metrics import init_metrics
     from app.core.origins import socket_origin_check
     from app.core.outage import register_outage_handler
     from app.core.redis_clients import redis_options
     from app.core.request_context import init_body_checks, init_request_context
     from app.core.socketio_queue import client_manager as socketio_client_manager
-    from app.core.sockets import StrictPacket
+    from app.core.socket_packets import StrictPacket
     from app.errors import register_error_handlers
     from app.extensions import api, compress, cors, db, limiter, migrate, redis, socketio
 

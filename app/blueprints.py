@@ -55,7 +55,7 @@ def register_blueprints(app: Flask, api) -> None:
 
 def register_socket_events() -> None:
     """Import each domain's events module so its handlers bind to the socketio instance."""
-    from app.core.sockets import register_unknown_event_handler
+    from app.platform.sockets import register_unknown_event_handler
     from app.extensions import socketio
     from app.rooms import events as rooms_events  # noqa: F401
 

@@ -10,8 +10,10 @@ import logging
 from datetime import datetime, timezone
 from typing import Any
 
-from flask import Flask, g, has_app_context, jsonify, request
+from flask import Flask, current_app, g, has_app_context, jsonify, request
 from werkzeug.exceptions import HTTPException
+
+from app.core.schemas import camelize
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +107,6 @@ _STATUS_CODES = {
 
 def wire_name(name: str) -> str:
     """A field's name as clients see it: camelCase per dotted part (``room_id`` -> ``roomId``)."""
-    from app.core.schemas import camelize
-
     return ".".join(camelize(part) if not part.startswith("_") else part for part in name.split("."))
 
 
@@ -187,9 +187,9 @@ def handle_unexpected(exc: Exception):
 
 
 def handle_integrity_error(exc):
-    from app.extensions import db
-
-    db.session.rollback()
+    # the session of Flask-SQLAlchemy, found through the app: errors are a building block of the
+    # extensions and never import them
+    current_app.extensions["sqlalchemy"].session.rollback()
     log.info("integrity error turned into 409: %s", exc.orig)
     return error_response("CONFLICT", "The resource conflicts with an existing one", 409)
 

@@ -8,6 +8,7 @@ from apispec import BasePlugin
 from flask_smorest import Api, Blueprint
 
 from app.core.schemas import NO_NUL_PATTERN, ErrorEnvelopeSchema, refuse_nul
+from app.errors import handle_http_exception
 
 _BODY_METHODS = ("post", "put", "patch")
 # flask-smorest registers one response component per HTTPStatus member, named as this Python
@@ -134,6 +135,4 @@ class MarqueeApi(Api):
             definition[keyword] = app.config[setting]
 
     def handle_http_exception(self, error):
-        from app.errors import handle_http_exception
-
         return handle_http_exception(error)

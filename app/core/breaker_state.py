@@ -1,6 +1,6 @@
 """The circuit-breaker state machine, pure: a state in, an event and a clock in, a state out.
 
-``app.core.breaker`` keeps these states in Redis so every process agrees; this module only
+``app.platform.breaker`` keeps these states in Redis so every process agrees; this module only
 decides. Times are epoch seconds (floats) so the caller owns the clock and tests own time.
 """
 from __future__ import annotations

@@ -22,7 +22,7 @@ from flask import Flask, current_app, has_app_context
 from kombu.exceptions import OperationalError as BrokerError
 from limits.errors import StorageError
 
-from app.errors import ServiceUnavailableError
+from app.errors import ServiceUnavailableError, handle_app_error
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +60,6 @@ def is_redis_outage(exc: BaseException) -> bool:
 
 
 def _handle_outage(exc: Exception):
-    from app.errors import handle_app_error
-
     _log_outage("request", exc)
     return handle_app_error(RedisUnavailableError())
 

@@ -12,7 +12,9 @@ from limits.storage import RedisStorage
 from limits.strategies import STRATEGIES, FixedWindowRateLimiter
 from limits.util import WindowStats
 
+from app.core.identity import current_identity, internal_key_matches
 from app.core.outage import note_redis_failure, redis_recently_failed
+from app.errors import AppError
 
 
 class _OneLineForOutages(logging.Filter):
@@ -34,16 +36,11 @@ def limiter_key() -> str:
 
 
 def limiter_exempt() -> bool:
-    from app.core.identity import internal_key_matches
-
     return internal_key_matches(request.headers.get("x-internal-key"))
 
 
 def user_or_ip_key() -> str:
     """Per-user key for limits that the design states per user (falls back to the IP)."""
-    from app.core.identity import current_identity
-    from app.errors import AppError
-
     try:
         identity = current_identity()
     except AppError:

@@ -15,8 +15,8 @@ from collections import Counter
 
 from flask import current_app
 
-from app.core import breaker
-from app.core.metrics import HTTP_REQUESTS, SOCKETIO_CONNECTIONS, SOCKETIO_EVENTS, celery_outcomes_key
+from app.platform import breaker
+from app.platform.metrics import HTTP_REQUESTS, SOCKETIO_CONNECTIONS, SOCKETIO_EVENTS, celery_outcomes_key
 from app.extensions import db, redis
 from app.ops.overview import queue_depths, safely, traffic
 from app.ops.service import health_report

@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.core import breaker
+from app.platform import breaker
 from app.core.envelope import envelope, ok
 from app.core.identity import roles_required
 from app.ops.detailed import detailed_metrics

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from app.core import breaker
-from app.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from app.platform import breaker
+from app.platform.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from app.extensions import redis
 from app.ops.service import health_report
 from app.providers import service as providers

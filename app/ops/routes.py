@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from app.core.metrics import REGISTRY
+from app.platform.metrics import REGISTRY
 from app.extensions import limiter
 from app.ops.service import CHECKS, health_report
 

@@ -6,7 +6,7 @@ import time
 
 from flask import current_app
 
-from app.core import outbound
+from app.platform import outbound
 from app.errors import AppError, BadGatewayError, GatewayTimeoutError
 from app.providers.registry import Provider
 

@@ -2,7 +2,7 @@
 
 
 def init_app(app) -> None:
-    from app.core.outbound import register_proxy_pool
+    from app.platform.outbound import register_proxy_pool
     from app.proxies.pool import RedisProxyPool
 
     register_proxy_pool(app, RedisProxyPool())

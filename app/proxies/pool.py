@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import select
 
-from app.core import breaker
+from app.platform import breaker
 from app.core.addresses import host_refusal
 from app.core.breaker_state import BreakerState
 from app.core.outage import best_effort
-from app.core.outbound import ProxyLease, proxy_breaker_name
+from app.platform.outbound import ProxyLease, proxy_breaker_name
 from app.extensions import db, redis
 from app.proxies import keys, strategies
 from app.proxies.models import Proxy
@@ -183,7 +183,7 @@ def due_for_probe(health: dict, now: float, max_failures: int) -> bool:
 
 
 class RedisProxyPool:
-    """The pool outbound calls use (registered with ``app.core.outbound`` at start-up)."""
+    """The pool outbound calls use (registered with ``app.platform.outbound`` at start-up)."""
 
     def acquire(self, exclude: set[str]) -> ProxyLease | None:
         config = current_app.config

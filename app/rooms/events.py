@@ -14,11 +14,12 @@ from socketio.exceptions import ConnectionRefusedError
 
 from app.core.envelope import ok
 from app.core.identity import resolve_token
-from app.core.metrics import SOCKETIO_CONNECTIONS, SOCKETIO_EVENTS
+from app.platform.metrics import SOCKETIO_CONNECTIONS, SOCKETIO_EVENTS
 from app.core.outage import REDIS_OUTAGE_ERRORS, RedisUnavailableError
-from app.core.sockets import answer_failure, check_payload
+from app.core.socket_packets import check_payload
 from app.errors import AppError, AuthenticationError, ValidationError, error_body
 from app.extensions import socketio
+from app.platform.sockets import answer_failure
 from app.rooms import playback, schemas, service
 
 log = logging.getLogger(__name__)

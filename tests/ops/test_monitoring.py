@@ -2,7 +2,7 @@
 
 
 def open_breaker(app, name="host:down.test"):
-    from app.core import breaker
+    from app.platform import breaker
 
     with app.app_context():
         for _ in range(5):

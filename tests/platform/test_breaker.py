@@ -59,7 +59,7 @@ def test_state_round_trips_through_strings():
 # ---- Redis-backed -------------------------------------------------------------------------
 
 def test_redis_breaker_opens_and_fails_fast_with_service_unavailable(app_ctx):
-    from app.core import breaker
+    from app.platform import breaker
     from app.errors import ServiceUnavailableError
 
     for _ in range(5):  # default threshold
@@ -73,7 +73,7 @@ def test_redis_breaker_opens_and_fails_fast_with_service_unavailable(app_ctx):
 
 
 def test_only_one_of_many_racing_callers_gets_the_half_open_trial(app_ctx, monkeypatch):
-    from app.core import breaker
+    from app.platform import breaker
     from app.errors import ServiceUnavailableError
 
     monkeypatch.setitem(app_ctx.config, "BREAKER_OPEN_SECONDS", 0.2)

@@ -9,6 +9,9 @@ from celery import Celery, Task, signals
 from flask import Flask
 from kombu import Exchange, Queue
 
+from app.extensions import db, redis
+from app.platform.metrics import celery_outcomes_key
+
 
 def celery_init_app(app: Flask) -> Celery:
     class FlaskTask(Task):
@@ -38,22 +41,15 @@ def _connect_signals(app: Flask) -> None:
 
     @signals.worker_process_init.connect(weak=False)
     def _dispose_engine(**_):
-        from app.extensions import db
-
         with app.app_context():
             db.engine.dispose(close=False)
 
     @signals.task_postrun.connect(weak=False)
     def _remove_session(**_):
-        from app.extensions import db
-
         with app.app_context():
             db.session.remove()
 
     def _count(task, outcome: str) -> None:
-        from app.core.metrics import celery_outcomes_key
-        from app.extensions import redis
-
         name = getattr(task, "name", None) or str(task)
         try:
             with app.app_context():

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import requests
 from flask import current_app
 
-from app.core import breaker
+from app.platform import breaker
 from app.core.addresses import host_refusal
 from app.errors import BadGatewayError, GatewayTimeoutError, ServiceUnavailableError, ValidationError
 

@@ -48,7 +48,7 @@ def health_of(proxy_id):
 
 
 def test_private_and_metadata_targets_are_refused(app_ctx, monkeypatch):
-    from app.core import outbound
+    from app.platform import outbound
 
     with pytest.raises(outbound.PrivateTargetError) as caught:
         outbound.get("http://169.254.169.254/latest/meta-data/")
@@ -66,7 +66,7 @@ def test_private_and_metadata_targets_are_refused(app_ctx, monkeypatch):
 @pytest.mark.parametrize("allow_private", [True, False])
 def test_targets_are_refused_where_proxies_are(app_ctx, monkeypatch, allow_private):
     """One list for targets and proxies: each address a proxy may not be at is no target either."""
-    from app.core import outbound
+    from app.platform import outbound
     from tests.proxies.test_routes import UNREACHABLE_PROXIES
 
     monkeypatch.setitem(app_ctx.config, "ALLOW_PRIVATE_TARGETS", allow_private)
@@ -78,14 +78,14 @@ def test_targets_are_refused_where_proxies_are(app_ctx, monkeypatch, allow_priva
 
 
 def test_direct_call_when_the_pool_is_empty(app_ctx, upstream):
-    from app.core import outbound
+    from app.platform import outbound
 
     response = outbound.get(upstream.url("/ok"))
     assert response.status_code == 200 and response.json() == {"ok": True}
 
 
 def test_requests_rotate_through_working_proxies(app_ctx, upstream, proxies, pool):
-    from app.core import outbound
+    from app.platform import outbound
 
     first, second = proxies("working"), proxies("working")
     pool(first, second)
@@ -95,7 +95,7 @@ def test_requests_rotate_through_working_proxies(app_ctx, upstream, proxies, poo
 
 
 def test_sticky_proxy_lasts_the_rotation_interval(app_ctx, upstream, proxies, pool, monkeypatch):
-    from app.core import outbound
+    from app.platform import outbound
 
     first, second = proxies("working"), proxies("working")
     pool(first, second)
@@ -110,7 +110,7 @@ def test_sticky_proxy_lasts_the_rotation_interval(app_ctx, upstream, proxies, po
 
 @pytest.mark.parametrize("mode", ["refusing", "stalling", "garbage"])
 def test_a_failing_proxy_is_recorded_and_the_request_retried_on_the_next(app_ctx, upstream, proxies, pool, mode):
-    from app.core import outbound
+    from app.platform import outbound
 
     bad, good = proxies(mode), proxies("working")
     bad_id, good_id = pool(bad, good)
@@ -124,7 +124,7 @@ def test_a_failing_proxy_is_recorded_and_the_request_retried_on_the_next(app_ctx
 
 
 def test_a_proxy_that_dies_mid_run_is_benched_and_requests_still_succeed(app_ctx, upstream, proxies, pool):
-    from app.core import outbound
+    from app.platform import outbound
 
     dying, spare = proxies("working"), proxies("working")
     dying_id, _ = pool(dying, spare)
@@ -142,7 +142,7 @@ def test_a_proxy_that_dies_mid_run_is_benched_and_requests_still_succeed(app_ctx
 
 
 def test_a_failed_sticky_proxy_hands_over_to_the_next(app_ctx, upstream, proxies, pool, monkeypatch):
-    from app.core import outbound
+    from app.platform import outbound
 
     monkeypatch.setitem(app_ctx.config, "PROXY_ROTATION_INTERVAL", 60_000)
     dying, spare = proxies("working"), proxies("working")
@@ -155,7 +155,7 @@ def test_a_failed_sticky_proxy_hands_over_to_the_next(app_ctx, upstream, proxies
 
 
 def test_no_healthy_proxy_goes_direct_or_fails_per_setting(app_ctx, upstream, proxies, pool, monkeypatch):
-    from app.core import outbound
+    from app.platform import outbound
     from app.errors import AppError
     from app.proxies import pool as proxy_pool
 
@@ -175,7 +175,7 @@ def test_no_healthy_proxy_goes_direct_or_fails_per_setting(app_ctx, upstream, pr
 
 
 def test_a_failing_target_opens_its_breaker_and_then_fails_fast(app_ctx, upstream):
-    from app.core import breaker, outbound
+    from app.platform import breaker, outbound
     from app.errors import AppError
 
     for _ in range(5):
@@ -190,7 +190,7 @@ def test_a_failing_target_opens_its_breaker_and_then_fails_fast(app_ctx, upstrea
 
 
 def test_a_stalling_target_times_out_with_gateway_timeout(app_ctx, upstream):
-    from app.core import outbound
+    from app.platform import outbound
     from app.errors import AppError
 
     with pytest.raises(AppError) as caught:
@@ -199,7 +199,7 @@ def test_a_stalling_target_times_out_with_gateway_timeout(app_ctx, upstream):
 
 
 def test_requests_go_through_a_socks5_proxy(app_ctx, upstream, proxies, pool):
-    from app.core import outbound
+    from app.platform import outbound
 
     socks = proxies("socks5")
     (proxy_id,) = pool(socks)

@@ -1,7 +1,7 @@
 """Prometheus metrics: HTTP requests by route and status, Socket.IO connections, Celery outcomes.
 
 Celery tasks run in other processes, so their outcomes are counted in a Redis hash by the
-worker signals (workers/signals.py) and read back by a collector when /metrics is scraped.
+worker signals (app/platform/celery_setup.py) and read back by a collector when /metrics is scraped.
 """
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ import time
 
 from flask import Flask, g, request
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from prometheus_client.core import CounterMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+from app.core.keys import key
+from app.extensions import redis
+from app.platform.breaker import STATE_VALUES, export_states
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -29,8 +33,6 @@ SOCKETIO_EVENTS = Counter(
 
 
 def celery_outcomes_key() -> str:
-    from app.core.keys import key
-
     return key("metrics", "celery", "outcomes")
 
 
@@ -57,8 +59,6 @@ class BreakerCollector:
 
     @staticmethod
     def _families():
-        from prometheus_client.core import GaugeMetricFamily
-
         state = GaugeMetricFamily("marquee_circuit_breaker_state", "Breaker state (0 closed, 1 half-open, 2 open)",
                                   labels=["name"])
         moves = CounterMetricFamily("marquee_circuit_breaker_transitions", "Breaker state changes",
@@ -69,8 +69,6 @@ class BreakerCollector:
         return list(self._families())  # without this the registry would collect outside an app context
 
     def collect(self):
-        from app.core.breaker import STATE_VALUES, export_states
-
         try:
             breakers, transitions = export_states()
         except Exception:  # metrics must render even when Redis is down
@@ -106,8 +104,6 @@ def init_metrics(app: Flask) -> None:
         return response
 
     if not getattr(REGISTRY, "_marquee_celery", False):
-        from app.extensions import redis
-
         REGISTRY.register(CeleryOutcomeCollector(lambda: redis.client))
         REGISTRY._marquee_celery = True  # type: ignore[attr-defined]
     if not getattr(REGISTRY, "_marquee_breakers", False):

@@ -1,4 +1,4 @@
-"""Socket.IO plumbing every event shares: strict packet decoding, failure answers, unknown events.
+"""Socket.IO packets read strictly: what the server's serializer is made of.
 
 A Socket.IO event is ``[name, payload...]`` in JSON. python-socketio decodes it with the standard
 ``json`` module, where a thousand-deep payload raises ``RecursionError`` inside the server (the
@@ -10,18 +10,13 @@ handler answers through the acknowledgement like for any other invalid payload.
 from __future__ import annotations
 
 import json
-import logging
 import re
 
-from flask import request
 from socketio import packet as sio_packet
 
 from app.core import strict_json
-from app.errors import AppError, ValidationError, error_body
+from app.errors import ValidationError
 
-log = logging.getLogger(__name__)
-
-UNKNOWN_EVENT = "UNKNOWN_EVENT"
 INVALID_EVENT_NAME = "invalid_payload"  # the event name when even the name could not be read
 _EVENT_NAME = re.compile(r'^\s*\[\s*"((?:[^"\\]|\\.){1,128})"')
 
@@ -84,31 +79,3 @@ def check_payload(args: tuple) -> None:
     for arg in args:
         if isinstance(arg, InvalidPayload):
             raise arg.error
-
-
-def answer_failure(event: str, failure: AppError) -> dict:
-    """Tell the sender what went wrong: the ``error`` event now, the envelope for the ack."""
-    from app.extensions import socketio
-
-    body = error_body(failure.code, failure.message, failure.details)
-    socketio.emit("error", {"code": failure.code, "message": failure.message, "event": event,
-                            "details": body["error"]["details"]}, to=request.sid)
-    return body
-
-
-def register_unknown_event_handler(socketio) -> None:
-    """Any event without a handler is answered ``UNKNOWN_EVENT`` instead of being left unanswered."""
-    from app.core.metrics import SOCKETIO_EVENTS
-
-    @socketio.on("*")
-    def unknown_event(event, *args):
-        known = sorted(name for name in socketio.server.handlers.get("/", {})
-                       if name not in ("*", "connect", "disconnect"))
-        try:
-            check_payload(args)
-            failure = AppError(f"There is no event {event!r}", code=UNKNOWN_EVENT, status=404,
-                               details={"event": event, "known": known})
-        except AppError as exc:
-            failure = exc
-        SOCKETIO_EVENTS.labels("unknown", failure.code).inc()
-        return answer_failure(event, failure)

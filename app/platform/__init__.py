@@ -1,0 +1,1 @@
+"""Shared code that uses the extensions: breakers, metrics, outbound HTTP, Celery, socket plumbing."""

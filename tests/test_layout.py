@@ -1,0 +1,131 @@
+"""The layout's rules, read from the code's imports (every import, at module level or inside a
+function): the two layers of shared code, no import circles, and each domain's one door."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path, module: str) -> set[str]:
+    """Every ``app``/``workers`` module that ``path`` imports, however deep in the file."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return {name for name in found if name.split(".")[0] in ("app", "workers")}
+
+
+def _graph() -> dict[str, set[str]]:
+    files = sorted([*(ROOT / "app").rglob("*.py"), *(ROOT / "workers").rglob("*.py")])
+    modules = {_module_name(path): path for path in files}
+    graph = {}
+    for name, path in modules.items():
+        # "from app.core import strict_json" names a module; "from app.errors import AppError" does not
+        graph[name] = {target for target in _imports(path, name) if target in modules and target != name}
+    return graph
+
+
+GRAPH = _graph()
+DOMAINS = sorted({name.split(".")[1] for name in GRAPH if name.count(".") >= 1 and name.startswith("app.")
+                  and (ROOT / "app" / name.split(".")[1] / "__init__.py").exists()} - {"core", "platform"})
+
+
+def _layer(module: str) -> str:
+    parts = module.split(".")
+    if module == "app.errors" or parts[:2] == ["app", "core"]:
+        return "core"
+    if module == "app.extensions":
+        return "extensions"
+    if parts[:2] == ["app", "platform"]:
+        return "platform"
+    if parts[0] == "workers":
+        return "workers"
+    if len(parts) > 1 and parts[1] in DOMAINS:
+        return "domain:" + parts[1]
+    return "assembly"  # the factory and what assembles the app from the domains
+
+
+def _edges(source_layer: str):
+    for module, targets in GRAPH.items():
+        if _layer(module) == source_layer:
+            for target in sorted(targets):
+                yield module, target
+
+
+def test_the_graph_sees_the_code():
+    assert "app.core.identity" in GRAPH["app.core.ratelimit"]
+    assert "app.extensions" in GRAPH["app.platform.breaker"]
+    assert {"auth", "catalog", "rooms", "ops"} <= set(DOMAINS)
+
+
+def test_core_is_what_the_extensions_are_made_of():
+    """``app.core`` (and ``app.errors``) import nothing of the app outside themselves."""
+    wrong = [(module, target) for module, target in _edges("core") if _layer(target) != "core"]
+    assert wrong == []
+
+
+def test_extensions_are_made_of_core_only():
+    wrong = [(module, target) for module, target in _edges("extensions") if _layer(target) != "core"]
+    assert wrong == []
+
+
+def test_platform_uses_the_extensions_and_knows_no_domain():
+    allowed = {"core", "extensions", "platform"}
+    wrong = [(module, target) for module, target in _edges("platform") if _layer(target) not in allowed]
+    assert wrong == []
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt):] + [nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def test_shared_code_has_no_import_circle():
+    shared = {name: {t for t in targets if _layer(t) in ("core", "extensions", "platform")}
+              for name, targets in GRAPH.items() if _layer(name) in ("core", "extensions", "platform")}
+    assert _cycle(shared) is None
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None
