@@ -2,7 +2,7 @@
 from app import create_app
 from app.core.redis_version import require_redis_version
 
-flask_app = create_app()
+flask_app = create_app(role="worker")  # tasks and emits; no routes, no socket handlers
 require_redis_version(flask_app.config, "worker")  # worker, beat and flower all load this module
 celery = flask_app.extensions["celery"]
 app = celery

@@ -8,11 +8,13 @@ from gevent import monkey
 monkey.patch_all()
 
 import gc  # noqa: E402
+import os  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.core.redis_version import require_redis_version  # noqa: E402
 
-app = create_app()
+# PROCESS_ROLE: web (every route and socket) or streamer (its stream routes, /health, /metrics)
+app = create_app(role=os.environ.get("PROCESS_ROLE", "web"))
 require_redis_version(app.config, "web")  # an old Redis stops the boot with a clear message, not a 500 later
 
 # Garbage collection stalls the whole gevent loop, i.e. every socket. Under bench/rooms_fanout.py

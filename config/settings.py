@@ -6,7 +6,6 @@ process can set variables before building the app. ``.env.example`` documents ev
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from pathlib import Path
 
 
@@ -62,17 +61,8 @@ class BaseConfig:
         self.FRAME_ANCESTORS = env_str("FRAME_ANCESTORS", "'self'")
         self.HSTS_ENABLED = env_bool("HSTS_ENABLED", self.ENV_NAME == "production")
 
-        # Identity
-        self.AUTH_PROVIDER = env_str("AUTH_PROVIDER", "local")
-        if self.AUTH_PROVIDER not in ("local", "firebase"):
-            raise ConfigurationError("AUTH_PROVIDER must be 'local' or 'firebase'")
-        self.ACCESS_TOKEN_TTL = env_int("ACCESS_TOKEN_TTL", 15 * 60)
-        self.REFRESH_TOKEN_TTL = env_int("REFRESH_TOKEN_TTL", 30 * 24 * 3600)
-        self.PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)
-        self.FIREBASE_PROJECT_ID = env_str("FIREBASE_PROJECT_ID", "marquee-dev")
-        self.FIREBASE_CREDENTIALS = env_str("FIREBASE_CREDENTIALS")  # path to a service-account JSON
-        self.FIREBASE_CHECK_REVOKED = env_bool("FIREBASE_CHECK_REVOKED", False)
-        self.FIREBASE_TIMEOUT = env_float("FIREBASE_TIMEOUT", 3.0)
+        # The admin account that `flask seed` ensures (each domain's own settings live in its
+        # package: app/<domain>/settings.py, read by create_app)
         self.ADMIN_EMAIL = env_str("ADMIN_EMAIL")
         self.ADMIN_PASSWORD = env_str("ADMIN_PASSWORD")
 
@@ -81,8 +71,6 @@ class BaseConfig:
         # one budget per client IP across the whole API (not per route); auth, search and
         # progress add their own limits on top (app/core/ratelimit.py: client_budget)
         self.RATELIMIT_APPLICATION = env_str("RATE_LIMIT_DEFAULT", "100 per minute")
-        self.RATELIMIT_AUTH = env_str("RATE_LIMIT_AUTH", "5 per 15 minutes")
-        self.PROGRESS_RATE_LIMIT = env_str("PROGRESS_RATE_LIMIT", "120 per minute")  # per user, not per IP
         self.RATELIMIT_STORAGE_URI = env_str("RATE_LIMIT_STORAGE_URL", self.REDIS_URL)
         self.RATELIMIT_HEADERS_ENABLED = True
         # Flask-Limiter writes Retry-After on every limited response; it goes under this name and
@@ -96,7 +84,7 @@ class BaseConfig:
         self.RATELIMIT_STRATEGY = "marquee-fixed-window"
 
         # Celery
-        self.CELERY = celery_settings(self.REDIS_URL)
+        self.CELERY = celery_settings(self.REDIS_URL, self.REDIS_CONNECT_TIMEOUT)
 
         # Health
         self.HEALTH_CHECK_TIMEOUT = env_float("HEALTH_CHECK_TIMEOUT", 1.0)
@@ -118,51 +106,12 @@ class BaseConfig:
             },
         }
 
-        # Catalog and playback
-        self.SEARCH_RATE_LIMIT = env_str("SEARCH_RATE_LIMIT", "30 per minute")  # per user (per IP when anonymous)
-        self.HOME_ROW_SIZE = env_int("HOME_ROW_SIZE", 12)
-        self.HOME_GENRE_ROWS = env_int("HOME_GENRE_ROWS", 6)
-        self.TRENDING_DAYS = env_int("TRENDING_DAYS", 7)
-        self.CATALOG_COUNT_CACHE_TTL = env_int("CATALOG_COUNT_CACHE_TTL", 300)
-        self.PLAYBACK_FLUSH_INTERVAL = env_float("PLAYBACK_FLUSH_INTERVAL", 10.0)
-        self.PLAYBACK_FLUSH_BATCH = env_int("PLAYBACK_FLUSH_BATCH", 500)
-        self.PLAYBACK_IDLE_TIMEOUT = env_int("PLAYBACK_IDLE_TIMEOUT", 300)
-        self.PLAYBACK_SESSION_TTL = env_int("PLAYBACK_SESSION_TTL", 24 * 3600)
-        self.RESUME_MIN_PERCENT = env_float("RESUME_MIN_PERCENT", 5.0)
-        self.RESUME_COMPLETE_PERCENT = env_float("RESUME_COMPLETE_PERCENT", 90.0)
-        self.RESUME_END_MARGIN = env_float("RESUME_END_MARGIN", 10.0)
-        self.RESUME_MIN_DURATION = env_float("RESUME_MIN_DURATION", 300.0)
-        self.CONTINUE_WATCHING_SIZE = env_int("CONTINUE_WATCHING_SIZE", 20)
-
         # Socket.IO
         self.SOCKETIO_MESSAGE_QUEUE = env_str("SOCKETIO_MESSAGE_QUEUE", self.REDIS_URL)
 
-        # Providers
-        self.PROVIDER_CHECK_INTERVAL = env_int("PROVIDER_CHECK_INTERVAL", 300)
-        self.PROVIDER_CACHE_TTL = env_int("PROVIDER_CACHE_TTL", 6 * 3600)
-        self.PROVIDER_CHECK_TIMEOUT = env_float("PROVIDER_CHECK_TIMEOUT", 5.0)
-        self.PROVIDER_CHECK_USE_PROXY = env_bool("PROVIDER_CHECK_USE_PROXY", False)
-        self.PROVIDER_DEGRADED_MS = env_float("PROVIDER_DEGRADED_MS", 2000.0)
-        self.PROVIDER_HISTORY_LENGTH = env_int("PROVIDER_HISTORY_LENGTH", 20)
-        self.PROVIDER_BUILTIN_HEALTH_URL = env_str("PROVIDER_BUILTIN_HEALTH_URL")
-        self.PROVIDER_OVERRIDES = provider_overrides()
-        self.EMBED_IFRAME_SANDBOX = env_str("EMBED_IFRAME_SANDBOX", "allow-scripts allow-same-origin allow-presentation")
-        self.EMBED_IFRAME_ALLOW = env_str("EMBED_IFRAME_ALLOW", "autoplay; fullscreen; encrypted-media; picture-in-picture")
-
-        # Proxies and the outbound client
-        self.PROXY_URLS = env_list("PROXY_URLS", [])
-        self.PROXY_STRATEGY = env_str("PROXY_STRATEGY", "round-robin")
-        if self.PROXY_STRATEGY not in ("round-robin", "least-connections", "weighted", "random"):
-            raise ConfigurationError("PROXY_STRATEGY must be round-robin, least-connections, weighted or random")
-        self.PROXY_ROTATION_INTERVAL = env_int("PROXY_ROTATION_INTERVAL", 300_000)
-        self.PROXY_MAX_FAILURES = env_int("PROXY_MAX_FAILURES", 3)
+        # The outbound client (the proxy pool's own settings: app/proxies/settings.py)
         self.PROXY_MAX_RETRIES = env_int("PROXY_MAX_RETRIES", 3)
         self.PROXY_FALLBACK_DIRECT = env_bool("PROXY_FALLBACK_DIRECT", True)
-        self.PROXY_PROBE_URL = env_str("PROXY_PROBE_URL", "http://connectivitycheck.gstatic.com/generate_204")
-        self.PROXY_PROBE_TIMEOUT = env_float("PROXY_PROBE_TIMEOUT", 5.0)
-        self.PROXY_PROBE_INTERVAL = env_int("PROXY_PROBE_INTERVAL", 300)
-        self.PROXY_BACKOFF_BASE = env_float("PROXY_BACKOFF_BASE", 60.0)
-        self.PROXY_BACKOFF_MAX = env_float("PROXY_BACKOFF_MAX", 3600.0)
         self.OUTBOUND_TIMEOUT = env_float("OUTBOUND_TIMEOUT", 10.0)
         self.OUTBOUND_USE_PROXY = env_bool("OUTBOUND_USE_PROXY", True)
         self.ALLOW_PRIVATE_TARGETS = env_bool("ALLOW_PRIVATE_TARGETS", False)
@@ -171,23 +120,6 @@ class BaseConfig:
         self.BREAKER_FAILURE_THRESHOLD = env_int("BREAKER_FAILURE_THRESHOLD", 5)
         self.BREAKER_OPEN_SECONDS = env_float("BREAKER_OPEN_SECONDS", 60.0)
         self.BREAKER_RESET_SECONDS = env_float("BREAKER_RESET_SECONDS", 30.0)
-
-        # Celery beat entries that depend on the settings above
-        self.CELERY["beat_schedule"].update(probe_schedule(self.PROVIDER_CHECK_INTERVAL, self.PROXY_PROBE_INTERVAL))
-
-        # Watch together (seconds unless named _MS)
-        self.ROOM_MAX_PARTICIPANTS = env_int("ROOM_MAX_PARTICIPANTS", 10)
-        self.ROOM_DEFAULT_PROVIDER = env_str("ROOM_DEFAULT_PROVIDER", "vidnest")  # rooms created without one
-        self.ROOM_TIME_BROADCAST_INTERVAL = env_float("ROOM_TIME_BROADCAST_INTERVAL", 5.0)
-        self.ROOM_HEARTBEAT_TIMEOUT = env_float("ROOM_HEARTBEAT_TIMEOUT", 60.0)
-        self.ROOM_COMMAND_LEAD_MS = env_int("ROOM_COMMAND_LEAD_MS", 0)  # 0: twice the slowest round trip
-        self.ROOM_READY_TIMEOUT = env_float("ROOM_READY_TIMEOUT", 5.0)
-        self.ROOM_REJOIN_GRACE = env_float("ROOM_REJOIN_GRACE", 30.0)
-        self.ROOM_EMPTY_GRACE = env_float("ROOM_EMPTY_GRACE", 10.0)
-        self.ROOM_IDLE_TTL = env_int("ROOM_IDLE_TTL", 24 * 3600)
-        self.ROOM_CHAT_HISTORY = env_int("ROOM_CHAT_HISTORY", 50)
-        self.ROOM_CHAT_RATE_LIMIT = env_int("ROOM_CHAT_RATE_LIMIT", 5)
-        self.ROOM_CHAT_RATE_WINDOW = env_int("ROOM_CHAT_RATE_WINDOW", 5)
 
     def validate(self) -> None:
         """Refuse settings that are unsafe for this environment."""
@@ -210,15 +142,8 @@ class TestingConfig(BaseConfig):
         self.REDIS_URL = redis_url
         self.RATELIMIT_STORAGE_URI = redis_url
         self.SOCKETIO_MESSAGE_QUEUE = redis_url
-        self.CELERY = celery_settings(redis_url)
-        self.CELERY["beat_schedule"].update(probe_schedule(self.PROVIDER_CHECK_INTERVAL, self.PROXY_PROBE_INTERVAL))
+        self.CELERY = celery_settings(redis_url, self.REDIS_CONNECT_TIMEOUT)
         self.PASSWORD_HASH_FAST = True
-        # no test may reach a real provider: built-in health checks go to a closed local port
-        self.PROVIDER_BUILTIN_HEALTH_URL = env_str("PROVIDER_BUILTIN_HEALTH_URL", "http://127.0.0.1:9/")
-        # a name that never resolves on the internet; the test proxies map it to a local server
-        self.PROXY_PROBE_URL = env_str("PROXY_PROBE_URL", "http://probe.marquee.test/generate_204")
-        self.PROXY_PROBE_TIMEOUT = env_float("PROXY_PROBE_TIMEOUT", 1.0)
-        self.PROVIDER_CHECK_TIMEOUT = env_float("PROVIDER_CHECK_TIMEOUT", 2.0)
 
 
 class ProductionConfig(BaseConfig):
@@ -277,8 +202,10 @@ def engine_options(url: str) -> dict:
     return {"pool_pre_ping": True, "pool_size": env_int("DB_POOL_SIZE", 10), "max_overflow": env_int("DB_MAX_OVERFLOW", 20)}
 
 
-def celery_settings(redis_url: str) -> dict:
-    """Celery settings (lower-case names, Celery 5 style). Domains add beat entries here."""
+def celery_settings(redis_url: str, connect_timeout: float) -> dict:
+    """Celery settings (lower-case names, Celery 5 style). ``create_app`` adds each domain's
+    task module, queue route and beat entries."""
+    socket_timeout = env_float("CELERY_REDIS_SOCKET_TIMEOUT", 5.0)
     return {
         "broker_url": env_str("CELERY_BROKER_URL", redis_url),
         "result_backend": env_str("CELERY_RESULT_BACKEND", redis_url),
@@ -295,61 +222,14 @@ def celery_settings(redis_url: str) -> dict:
         "task_default_queue": "default",
         "task_queues_names": ["default", "probes", "media", "recs", "torrents"],
         "broker_connection_retry_on_startup": True,
-        "broker_transport_options": {"visibility_timeout": 3600,
-                                     "socket_timeout": env_float("CELERY_REDIS_SOCKET_TIMEOUT", 5.0),
-                                     "socket_connect_timeout": env_float("REDIS_CONNECT_TIMEOUT", 1.0)},
-        "broker_connection_timeout": env_float("REDIS_CONNECT_TIMEOUT", 1.0),
+        "broker_transport_options": {"visibility_timeout": 3600, "socket_timeout": socket_timeout,
+                                     "socket_connect_timeout": connect_timeout},
+        "broker_connection_timeout": connect_timeout,
         # queueing a task while Redis is down fails within about a second (then 503), not ten
         "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
-        "redis_socket_timeout": env_float("CELERY_REDIS_SOCKET_TIMEOUT", 5.0),
-        "redis_socket_connect_timeout": env_float("REDIS_CONNECT_TIMEOUT", 1.0),
+        "redis_socket_timeout": socket_timeout,
+        "redis_socket_connect_timeout": connect_timeout,
         "worker_send_task_events": True,
         "task_send_sent_event": True,
-        "beat_schedule": {
-            "ops-heartbeat": {"task": "workers.ops.record_heartbeat", "schedule": timedelta(seconds=60)},
-            "playback-flush-progress": {"task": "workers.playback.flush_progress",
-                                        "schedule": timedelta(seconds=env_float("PLAYBACK_FLUSH_INTERVAL", 10.0))},
-            "playback-end-idle-sessions": {"task": "workers.playback.end_idle_sessions",
-                                           "schedule": timedelta(seconds=60)},
-            "rooms-close-idle": {"task": "workers.rooms.close_idle_rooms",
-                                 "schedule": timedelta(seconds=env_int("ROOM_SWEEP_INTERVAL", 300)),
-                                 "options": {"queue": "default"}},
-        },
-        "include": ["workers.ops", "workers.playback", "workers.rooms", "workers.providers", "workers.proxies"],
-        "task_routes": {"workers.providers.*": {"queue": "probes"}, "workers.proxies.*": {"queue": "probes"}},
-    }
-
-
-PROVIDER_OVERRIDE_FIELDS = {"NAME": "name", "BASE_URL": "base_url", "MOVIE_TEMPLATE": "movie_template",
-                            "TV_TEMPLATE": "tv_template", "HEALTH_URL": "health_url", "ENABLED": "enabled",
-                            "PRIORITY": "priority"}
-
-
-def provider_overrides() -> dict[str, dict]:
-    """``PROVIDER_<ID>_<FIELD>`` variables (e.g. PROVIDER_VIDSRC_ENABLED=false) by provider id."""
-    overrides: dict[str, dict] = {}
-    for name in sorted(os.environ):
-        if not name.startswith("PROVIDER_") or name == "PROVIDER_BUILTIN_HEALTH_URL":
-            continue
-        for suffix, field in PROVIDER_OVERRIDE_FIELDS.items():
-            if name.endswith("_" + suffix) and len(name) > len("PROVIDER_") + len(suffix) + 1:
-                provider_id = name[len("PROVIDER_"):-len(suffix) - 1].lower().replace("_", "-")
-                if field == "enabled":
-                    value = env_bool(name, True)
-                elif field == "priority":
-                    value = env_int(name, 100)
-                else:
-                    value = env_str(name)
-                if value is not None:
-                    overrides.setdefault(provider_id, {})[field] = value
-                break
-    return overrides
-
-
-def probe_schedule(provider_interval: int, proxy_interval: int) -> dict:
-    return {
-        "providers-check": {"task": "workers.providers.check_providers",
-                            "schedule": timedelta(seconds=provider_interval), "options": {"queue": "probes"}},
-        "proxies-probe": {"task": "workers.proxies.probe_proxies", "kwargs": {"due_only": True},
-                          "schedule": timedelta(seconds=proxy_interval), "options": {"queue": "probes"}},
+        "beat_schedule": {},
     }

@@ -5,7 +5,7 @@ from flask import current_app
 
 from alembic import context
 
-from app.models import include_object
+from app.domains import include_object
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.

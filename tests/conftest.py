@@ -212,6 +212,16 @@ def celery_worker(app, test_env):
     worker.stop()
 
 
+@pytest.fixture(scope="module")
+def upstream():
+    """A local HTTP server standing in for the internet (providers, probe targets), per module."""
+    from tests.support.upstreams import HttpServer
+
+    server = HttpServer()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def tmp_dir():
     with tempfile.TemporaryDirectory() as directory:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -129,3 +128,68 @@ def test_shared_code_has_no_import_circle():
 def test_the_cycle_finder_finds_a_cycle():
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def _domain(module: str) -> str | None:
+    layer = _layer(module)
+    return layer.split(":", 1)[1] if layer.startswith("domain:") else None
+
+
+def _door(target: str) -> bool:
+    """What one domain may import of another: its service, or its schemas to embed in a response.
+    (The package itself is named by every ``from app.x import service``; it holds only the
+    domain's declaration.)"""
+    parts = target.split(".")
+    return len(parts) == 2 or (len(parts) == 3 and parts[2] in ("service", "schemas"))
+
+
+def test_domains_meet_only_at_their_service():
+    wrong = []
+    for module, targets in GRAPH.items():
+        own = _domain(module)
+        for target in sorted(targets):
+            other = _domain(target)
+            if own and other and own != other and not _door(target):
+                wrong.append((module, target))
+    assert wrong == []
+
+
+def test_workers_call_a_domain_through_its_service():
+    wrong = [(module, target) for module, target in _edges("workers")
+             if _domain(target) and target.split(".")[2:] not in ([], ["service"])]
+    assert wrong == []
+
+
+def test_schemas_embed_other_domains_schemas_only():
+    """A schemas module may embed another domain's schemas, and nothing else of it."""
+    wrong = [(module, target) for module, targets in GRAPH.items() if module.endswith(".schemas")
+             for target in sorted(targets)
+             if _domain(target) and _domain(target) != _domain(module) and not target.endswith(".schemas")
+             and target.count(".") > 1]
+    assert wrong == []
+
+
+def test_routes_and_events_call_their_own_domain():
+    """Composition across domains lives in services: a route or event module calls its own service."""
+    wrong = [(module, target) for module, targets in GRAPH.items() if module.rsplit(".", 1)[-1] in ("routes", "events")
+             for target in sorted(targets)
+             if _domain(target) and _domain(target) != _domain(module) and not target.endswith(".schemas")]
+    assert wrong == []
+
+
+def test_domains_do_not_import_each_other_in_a_circle():
+    domains: dict[str, set[str]] = {}
+    for module, targets in GRAPH.items():
+        own = _domain(module)
+        if own:
+            domains.setdefault(own, set()).update(
+                other for other in map(_domain, targets) if other and other != own)
+    assert _cycle(domains) is None
+
+
+def test_no_module_imports_itself_in_a_circle():
+    """Inside a domain too: inner modules never import their own service (it is the top).
+    (``from app.x import y`` names the package as well as ``y``; those edges are left out.)"""
+    packages = {name for name in GRAPH if (ROOT / name.replace(".", "/") / "__init__.py").exists()}
+    modules = {name: targets - packages for name, targets in GRAPH.items()}
+    assert _cycle(modules) is None

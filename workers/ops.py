@@ -6,8 +6,6 @@ from celery import shared_task
 
 @shared_task(name="workers.ops.record_heartbeat", ignore_result=True, time_limit=30, soft_time_limit=25)
 def record_heartbeat() -> None:
-    from app.core.keys import key
-    from app.core.timeutil import now_ms
-    from app.extensions import redis
+    from app.ops import service
 
-    redis.set(key("ops", "beat", "last"), now_ms(), ex=600)
+    service.record_heartbeat()

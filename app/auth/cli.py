@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
+
+from config.settings import DEV_ADMIN_EMAIL, DEV_ADMIN_PASSWORD
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -21,3 +24,18 @@ def create_admin(email: str, password: str, display_name: str) -> None:
     except AppError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"{'Created' if created else 'Promoted'} admin {user.email} (id {user.id})")
+
+
+def seed_admin() -> None:
+    """`flask seed`'s first step: the admin account from ADMIN_EMAIL / ADMIN_PASSWORD."""
+    from app.auth.service import ensure_admin
+
+    email = current_app.config.get("ADMIN_EMAIL") or DEV_ADMIN_EMAIL
+    password = current_app.config.get("ADMIN_PASSWORD")
+    if not password:
+        if current_app.config["ENV_NAME"] == "production":
+            raise click.ClickException("ADMIN_PASSWORD must be set to seed the admin account in production")
+        password = DEV_ADMIN_PASSWORD
+        click.echo(f"ADMIN_PASSWORD is unset: using the development default {password!r} for {email}")
+    user, created = ensure_admin(email, password)
+    click.echo(f"Admin account {user.email}: {'created' if created else 'already present'}")

@@ -10,7 +10,7 @@ from app.catalog import keys
 from app.catalog.browse import bump_version, detail, episode_dict, load_content, season_dict
 from app.catalog.maturity import level_of
 from app.catalog.models import GENRE_SEPARATOR, Content, Credit, Episode, Genre, Season
-from app.catalog.schemas import MAX_DB_INT
+from app.core.schemas import MAX_DB_INT
 from app.errors import ConflictError, NotFoundError, ValidationError
 from app.core.outage import best_effort
 from app.extensions import db, redis

@@ -13,10 +13,10 @@ from sqlalchemy.orm import selectinload
 from app.catalog import keys
 from app.catalog.access import Viewer, ensure_visible
 from app.catalog.models import GENRE_SEPARATOR, Content, Episode, Genre, Season, content_genres
-from app.catalog.schemas import MAX_DB_INT
 from app.core.pagination import page_meta
+from app.core.schemas import MAX_DB_INT
 from app.core.timeutil import as_utc, utcnow
-from app.errors import NotFoundError, ValidationError
+from app.errors import NotFoundError
 from app.core.outage import best_effort
 from app.extensions import db, redis
 
@@ -265,13 +265,12 @@ def _row(row_id: str, title: str, items: list[dict]) -> dict:
     return {"id": row_id, "title": title, "items": items}
 
 
-def home(viewer: Viewer, continue_watching: list[dict] | None = None) -> dict:
-    """The home page rows: continue watching (signed in), trending, new releases, major genres."""
+def home(viewer: Viewer, personal_rows: list[tuple[str, str, list[dict]]] = ()) -> dict:
+    """The home page rows: the given personal rows that have cards, trending, new releases,
+    major genres."""
     size = current_app.config["HOME_ROW_SIZE"]
     base = visible_to(select(Content), viewer).where(Content.status == "published")
-    rows = []
-    if continue_watching:
-        rows.append(_row("continue-watching", "Continue watching", continue_watching[:size]))
+    rows = [_row(key, title, cards[:size]) for key, title, cards in personal_rows if cards]
     ranked = trending_ids(size * 2)
     by_id = cards_by_id(ranked, viewer)
     trending = [by_id[cid] for cid in ranked if cid in by_id]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import click
 from sqlalchemy import func, select
 
 from app.catalog import admin
@@ -69,3 +70,8 @@ def seed_catalog() -> int:
         content.view_count = int(content.average_rating * 100) + (content.tmdb_id or 0) % 97
     db.session.commit()
     return created
+
+
+def seed_demo() -> None:
+    """`flask seed`'s catalog step."""
+    click.echo(f"Demo catalog: {seed_catalog()} titles created")

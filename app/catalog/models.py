@@ -133,3 +133,16 @@ class Episode(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
 
     season: Mapped[Season] = relationship(back_populates="episodes")
+
+
+def include_object(object, name, type_, reflected, compare_to):
+    """What Alembic compares with these models: not the full-text objects that
+    0003_catalog_playback creates by hand (the FTS5 table and its shadow tables on SQLite, the
+    tsvector column and search indexes on PostgreSQL)."""
+    if type_ == "table" and name.startswith("content_fts"):
+        return False
+    if type_ == "column" and name == "search_vector":
+        return False
+    if type_ == "index" and name in ("ix_content_search_vector", "ix_content_title_trgm"):
+        return False
+    return True

@@ -80,11 +80,7 @@ class Home(MethodView):
     @blp.alt_response(401, response="UNAUTHORIZED")
     def get(self):
         """The home page in one call: rows of cards"""
-        from app.playback import service as playback
-
-        viewer = _viewer()
-        resume = playback.continue_watching_cards(viewer) if viewer.user_id else None
-        return ok(service.home(viewer, resume))
+        return ok(service.home(_viewer()))
 
 
 @blp.route("/<int:content_id>")

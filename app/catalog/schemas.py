@@ -6,9 +6,8 @@ import marshmallow as ma
 from app.catalog.maturity import KINDS, RATINGS, SORTS, STATUSES
 from app.core.identity import TIERS
 from app.core.pagination import PaginationArgsSchema
-from app.core.schemas import CamelSchema, WholeMatch
+from app.core.schemas import MAX_DB_INT, CamelSchema, WholeMatch
 
-MAX_DB_INT = 2**31 - 1  # PostgreSQL integer columns: larger ids are refused, not a 500
 
 
 class Text(ma.fields.String):

@@ -6,6 +6,7 @@ this module adds what spans them: sources, playback targets and completion count
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Callable
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -15,15 +16,31 @@ from app.catalog.access import (ANONYMOUS, Viewer, ensure_playable, ensure_visib
                                 viewer_for_user)
 from app.catalog.admin import (create_content, create_episode, create_season, delete_content,  # noqa: F401
                                delete_episode, delete_season, update_content, update_episode, update_season)
-from app.catalog.browse import (card, cards_by_id, episodes_by_id, get_content, home, list_content,  # noqa: F401
-                                load_content, next_episode)
+from app.catalog import browse
+from app.catalog.browse import (card, cards_by_id, episodes_by_id, get_content, list_content, load_content,  # noqa: F401
+                                next_episode)
 from app.catalog.models import Content, Episode, Season
-from app.catalog.schemas import MAX_DB_INT
 from app.catalog.search import search_content  # noqa: F401
+from app.core.schemas import MAX_DB_INT
 from app.core.timeutil import utcnow
 from app.errors import NotFoundError, ValidationError
 from app.extensions import db, redis
 from app.providers import service as providers
+
+
+def register_home_row(app, key: str, title: str, cards: Callable[[Viewer], list[dict]]) -> None:
+    """A personal row that another domain puts at the top of a signed-in viewer's home page
+    (playback's continue watching): the catalog shows it without depending on that domain."""
+    app.extensions.setdefault("catalog.home_rows", {})[key] = (title, cards)
+
+
+def home(viewer: Viewer) -> dict:
+    """The home page rows: the personal rows (signed in), trending, new releases, major genres."""
+    personal = []
+    if viewer.user_id:
+        for key, (title, cards) in current_app.extensions.get("catalog.home_rows", {}).items():
+            personal.append((key, title, cards(viewer)))
+    return browse.home(viewer, personal)
 
 
 def playback_target(content_id: int, episode_id: int | None, viewer: Viewer) -> dict:
@@ -112,3 +129,19 @@ def content_counts() -> dict:
 def top_content(limit: int) -> list[dict]:
     return [card(c) for c in db.session.scalars(
         select(Content).order_by(Content.view_count.desc(), Content.id).limit(limit))]
+
+
+def locate(title: str, season: int | None = None, episode: int | None = None) -> tuple[int, int | None, int] | None:
+    """``(content_id, episode_id, duration in seconds)`` of a title by its exact name (and, for a
+    series, a season and episode number), or None. For seeders and tools, not for viewers."""
+    content = db.session.scalar(select(Content).where(Content.title == title))
+    if content is None:
+        return None
+    if season is None:
+        return content.id, None, (content.runtime_minutes or 0) * 60
+    for s in content.seasons:
+        if s.number == season:
+            for e in s.episodes:
+                if e.number == episode:
+                    return content.id, e.id, (e.runtime_minutes or 0) * 60
+    return None

@@ -11,6 +11,7 @@ def camelize(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+MAX_DB_INT = 2**31 - 1  # PostgreSQL integer columns: larger ids are refused, not a 500
 NO_NUL_PATTERN = r"^[^\x00]*$"
 
 

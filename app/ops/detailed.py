@@ -19,7 +19,7 @@ from app.platform import breaker
 from app.platform.metrics import HTTP_REQUESTS, SOCKETIO_CONNECTIONS, SOCKETIO_EVENTS, celery_outcomes_key
 from app.extensions import db, redis
 from app.ops.overview import queue_depths, safely, traffic
-from app.ops.service import health_report
+from app.ops.health import health_report
 
 TOP_ROUTES = 10
 

@@ -6,11 +6,9 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.platform import breaker
 from app.core.envelope import envelope, ok
 from app.core.identity import roles_required
-from app.ops.detailed import detailed_metrics
-from app.ops.overview import overview
+from app.ops import service
 
 monitoring_blp = Blueprint("monitoring", __name__, description="Circuit breakers and the operations overview")
 monitoring_legacy_blp = Blueprint("monitoring_legacy", __name__,
@@ -36,7 +34,7 @@ class Breakers(MethodView):
     @monitoring_blp.response(200, envelope(BreakerSchema, many=True))
     def get(self):
         """Every circuit breaker with its state"""
-        return ok(breaker.list_breakers())
+        return ok(service.list_breakers())
 
 
 @monitoring_blp.route("/circuit-breakers/<string:name>/reset")
@@ -46,7 +44,7 @@ class BreakerReset(MethodView):
     @monitoring_blp.alt_response(404, response="NOT_FOUND")
     def post(self, name: str):
         """Close a breaker and forget its failures"""
-        return ok(breaker.reset(name))
+        return ok(service.reset_breaker(name))
 
 
 @monitoring_blp.route("/circuit-breakers/<string:name>/open")
@@ -56,7 +54,7 @@ class BreakerOpen(MethodView):
     @monitoring_blp.alt_response(404, response="NOT_FOUND")
     def post(self, name: str):
         """Open a breaker until it is reset (calls to its target fail fast)"""
-        return ok(breaker.force_open(name))
+        return ok(service.force_open_breaker(name))
 
 
 @monitoring_blp.route("/overview")
@@ -65,7 +63,7 @@ class Overview(MethodView):
     @monitoring_blp.response(200, envelope())
     def get(self):
         """Health, traffic, breakers, providers, proxies and queue depths (the dashboard's data)"""
-        return ok(overview())
+        return ok(service.overview())
 
 
 def _part(description: str) -> ma.fields.Dict:
@@ -92,7 +90,7 @@ class DetailedMetrics(MethodView):
     @monitoring_blp.alt_response(429, response="TOO_MANY_REQUESTS")
     def get(self):
         """Detailed monitoring: process, traffic, Socket.IO, Celery, Redis, database, breakers, health"""
-        return ok(detailed_metrics())
+        return ok(service.detailed_metrics())
 
 
 monitoring_blp.route("/metrics")(DetailedMetrics)

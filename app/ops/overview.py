@@ -6,7 +6,7 @@ from flask import current_app
 from app.platform import breaker
 from app.platform.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from app.extensions import redis
-from app.ops.service import health_report
+from app.ops.health import health_report
 from app.providers import service as providers
 from app.proxies import service as proxies
 

@@ -9,7 +9,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from app.platform.metrics import REGISTRY
 from app.extensions import limiter
-from app.ops.service import CHECKS, health_report
+from app.ops import service
 
 ops_blp = Blueprint("ops", __name__, description="Health and metrics for operators and load balancers")
 limiter.exempt(ops_blp)
@@ -44,19 +44,19 @@ class Health(MethodView):
     @ops_blp.alt_response(503, schema=HealthSchema, description="a critical dependency (database, Redis) is down")
     def get(self):
         """Health of the service: database, redis, celery, storage"""
-        return _render(health_report())
+        return _render(service.health_report())
 
 
 @ops_blp.route("/health/<string:name>")
 class HealthOne(MethodView):
     @ops_blp.doc(parameters=[{"in": "path", "name": "name", "required": True,
-                              "schema": {"type": "string", "enum": sorted(CHECKS)}}])
+                              "schema": {"type": "string", "enum": sorted(service.CHECKS)}}])
     @ops_blp.response(200, HealthSchema)
     @ops_blp.alt_response(503, schema=HealthSchema)
     @ops_blp.alt_response(404, response="NOT_FOUND")
     def get(self, name: str):
         """Health of one dependency"""
-        return _render(health_report([name]))
+        return _render(service.health_report([name]))
 
 
 @ops_blp.route("/metrics")

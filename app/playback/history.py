@@ -5,7 +5,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from app.catalog import service as catalog
-from app.catalog.access import Viewer
+from app.catalog.service import Viewer
 from app.core.pagination import paginate
 from app.core.timeutil import as_utc
 from app.errors import NotFoundError

@@ -6,13 +6,12 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.catalog import service as catalog
 from app.core.api import cross_field_rules
 from app.core.envelope import envelope, ok, page_envelope
 from app.core.identity import auth_required, current_identity, roles_required
 from app.core.ratelimit import user_or_ip_key
 from app.extensions import limiter
-from app.playback import analytics, service
+from app.playback import service
 from app.playback.schemas import (AdminStatsSchema, AnalyticsArgsSchema, AnalyticsSchema, HistoryArgsSchema,
                                   HistoryEntrySchema, ItemProgressSchema, PlayBodySchema, ReportResultSchema,
                                   SessionEndSchema, SessionReportSchema, SessionSchema, SessionStartSchema)
@@ -31,7 +30,7 @@ report_limit = limiter.limit(_report_limit, key_func=user_or_ip_key)
 
 
 def _viewer():
-    return catalog.viewer_for(current_identity(required=True))
+    return service.viewer_for(current_identity(required=True))
 
 
 def _user_id() -> int:
@@ -126,7 +125,7 @@ class Analytics(MethodView):
                                   "(366 days by default)"})
     def get(self, args):
         """Views, unique viewers, watch time and completion rate, per content and per day"""
-        return ok(analytics.analytics(args.get("date_from"), args.get("date_to"), args.get("content_id")))
+        return ok(service.analytics(args.get("date_from"), args.get("date_to"), args.get("content_id")))
 
 
 @admin_blp.route("/stats")
@@ -135,4 +134,4 @@ class AdminStats(MethodView):
     @admin_blp.response(200, envelope(AdminStatsSchema))
     def get(self):
         """Users, content, top content and sessions playing now"""
-        return ok(analytics.admin_stats())
+        return ok(service.admin_stats())

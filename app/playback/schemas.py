@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from app.catalog.schemas import MAX_DB_INT, ContentCardSchema, EpisodeSchema, SourceSchema, Text, db_id
+from app.catalog.schemas import ContentCardSchema, EpisodeSchema, SourceSchema, Text, db_id
 from app.core.pagination import PaginationArgsSchema
-from app.core.schemas import CamelSchema
+from app.core.schemas import MAX_DB_INT, CamelSchema
 
 POSITION = ma.fields.Float(required=True, allow_nan=False, validate=ma.validate.Range(min=0, max=10_000_000),
                            metadata={"description": "Seconds from the start; past the duration is clamped"})

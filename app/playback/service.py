@@ -13,14 +13,23 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.catalog import service as catalog
-from app.catalog.access import Viewer
+from app.catalog.service import Viewer
 from app.core.timeutil import now_ms, utcnow
 from app.errors import AppError, NotFoundError
 from app.extensions import db
 from app.playback import buffer
+from app.playback.analytics import admin_stats, analytics  # noqa: F401
 from app.playback.history import continue_watching, continue_watching_cards, delete_history, list_history  # noqa: F401
 from app.playback.models import PlaybackSession, WatchHistory, item_key
 from app.playback.progress import Resume, ResumeRules, clamp, percent, resume
+
+
+viewer_for = catalog.viewer_for  # who is asking, with the tier and maturity limit the checks need
+
+
+def add_home_rows(app) -> None:
+    """Continue watching leads a signed-in viewer's home page."""
+    catalog.register_home_row(app, "continue-watching", "Continue watching", continue_watching_cards)
 
 
 def _rules() -> ResumeRules:

@@ -1,4 +1,7 @@
 """Outbound proxies: the pool, its health in Redis, probing, selection."""
+from __future__ import annotations
+
+from app.core.domain import Domain, Mount
 
 
 def init_app(app) -> None:
@@ -6,3 +9,15 @@ def init_app(app) -> None:
     from app.proxies.pool import RedisProxyPool
 
     register_proxy_pool(app, RedisProxyPool())
+
+
+DOMAIN = Domain(
+    name="proxies",
+    models="app.proxies.models",
+    mounts=(Mount("proxies", "app.proxies.routes:blp", "/api/v1/proxies"),),
+    tasks="workers.proxies",
+    queue="probes",
+    settings="app.proxies.settings:read_settings",
+    beat="app.proxies.settings:beat_entries",
+    setup=init_app,
+)

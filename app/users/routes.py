@@ -5,11 +5,9 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.catalog import service as catalog
 from app.core.envelope import envelope, ok, page_envelope
 from app.core.identity import auth_required, current_identity
 from app.core.pagination import PaginationArgsSchema
-from app.playback import service as playback
 from app.playback.schemas import ContinueEntrySchema, HistoryEntrySchema
 from app.users import service
 from app.users.schemas import FavoriteBodySchema, FavoriteSchema, ProfilePatchSchema, ProfileSchema
@@ -49,7 +47,7 @@ class UserHistory(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, user_ref):
         """Watch history, newest first"""
-        items, meta = playback.list_history(_target(user_ref), args["page"], args["per_page"])
+        items, meta = service.list_history(_target(user_ref), args["page"], args["per_page"])
         return ok(items, meta=meta)
 
     @auth_required(allow_service=False)
@@ -57,7 +55,7 @@ class UserHistory(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def delete(self, user_ref):
         """Clear the whole history"""
-        return ok({"deleted": playback.delete_history(_target(user_ref))})
+        return ok({"deleted": service.delete_history(_target(user_ref))})
 
 
 @blp.route("/<string:user_ref>/history/<int:entry_id>")
@@ -67,7 +65,7 @@ class UserHistoryEntry(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def delete(self, user_ref, entry_id):
         """Delete one history entry"""
-        return ok({"deleted": playback.delete_history(_target(user_ref), entry_id)})
+        return ok({"deleted": service.delete_history(_target(user_ref), entry_id)})
 
 
 @blp.route("/<string:user_ref>/continue-watching")
@@ -77,8 +75,7 @@ class UserContinueWatching(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, user_ref):
         """Titles in progress and, for series, the next episode after a finished one"""
-        user_id = _target(user_ref)
-        return ok(playback.continue_watching(catalog.viewer_for_user(user_id)))
+        return ok(service.continue_watching(_target(user_ref)))
 
 
 @blp.route("/<string:user_ref>/favorites")
@@ -89,9 +86,7 @@ class UserFavorites(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, args, user_ref):
         """Saved titles, newest first"""
-        user_id = _target(user_ref)
-        items, meta = service.list_favorites(user_id, catalog.viewer_for_user(user_id), args["page"],
-                                             args["per_page"])
+        items, meta = service.list_favorites(_target(user_ref), args["page"], args["per_page"])
         return ok(items, meta=meta)
 
     @auth_required(allow_service=False)
@@ -101,8 +96,7 @@ class UserFavorites(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def post(self, body, user_ref):
         """Save a title (saving it twice is fine)"""
-        user_id = _target(user_ref)
-        return ok(service.add_favorite(user_id, catalog.viewer_for_user(user_id), body["content_id"]))
+        return ok(service.add_favorite(_target(user_ref), body["content_id"]))
 
 
 @blp.route("/<string:user_ref>/favorites/<int:content_id>")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from app.catalog.maturity import RATINGS
-from app.catalog.schemas import LANGUAGE, URL, ContentCardSchema, Text, db_id
+
+from app.catalog.schemas import LANGUAGE, RATINGS, URL, ContentCardSchema, Text, db_id
 from app.core.identity import TIERS
 from app.core.schemas import CamelSchema
 

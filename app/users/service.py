@@ -6,16 +6,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from app.auth import service as auth_service
 from app.catalog import service as catalog
-from app.catalog.access import Viewer
 from app.core.identity import Identity
 from app.core.pagination import paginate
-from app.core.schemas import camelize
+from app.core.schemas import MAX_DB_INT, camelize
 from app.core.timeutil import as_utc
 from app.errors import AuthorizationError, NotFoundError
 from app.extensions import db
+from app.playback import service as playback
 from app.users.models import Favorite
-
-MAX_DB_INT = 2**31 - 1
 
 
 def resolve_user_id(identity: Identity, ref: str) -> int:
@@ -49,7 +47,8 @@ def update_profile(identity: Identity, user_id: int, changes: dict) -> dict:
     return _profile(auth_service.update_profile(user_id, changes))
 
 
-def list_favorites(user_id: int, viewer: Viewer, page: int, per_page: int) -> tuple[list[dict], dict]:
+def list_favorites(user_id: int, page: int, per_page: int) -> tuple[list[dict], dict]:
+    viewer = catalog.viewer_for_user(user_id)
     stmt = select(Favorite).where(Favorite.user_id == user_id).order_by(Favorite.created_at.desc(),
                                                                          Favorite.content_id.desc())
     rows, meta = paginate(db.session, stmt, page, per_page)
@@ -58,7 +57,8 @@ def list_favorites(user_id: int, viewer: Viewer, page: int, per_page: int) -> tu
             for row in rows], meta
 
 
-def add_favorite(user_id: int, viewer: Viewer, content_id: int) -> dict:
+def add_favorite(user_id: int, content_id: int) -> dict:
+    viewer = catalog.viewer_for_user(user_id)
     """Save a title; saving it again changes nothing (idempotent, no conflict)."""
     content = catalog.load_content(content_id)
     catalog.ensure_visible(content, viewer)
@@ -74,3 +74,18 @@ def remove_favorite(user_id: int, content_id: int) -> bool:
         delete(Favorite).where(Favorite.user_id == user_id, Favorite.content_id == content_id)).rowcount
     db.session.commit()
     return bool(removed)
+
+
+def list_history(user_id: int, page: int, per_page: int) -> tuple[list[dict], dict]:
+    """A user's watch history, newest first (kept by playback)."""
+    return playback.list_history(user_id, page, per_page)
+
+
+def delete_history(user_id: int, entry_id: int | None = None) -> int:
+    """Delete one history entry, or the whole history; returns how many went."""
+    return playback.delete_history(user_id, entry_id)
+
+
+def continue_watching(user_id: int) -> list[dict]:
+    """Titles in progress and next episodes, as the user's tier and maturity limit allow."""
+    return playback.continue_watching(catalog.viewer_for_user(user_id))

@@ -2,7 +2,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from app.models import include_object
+from app.domains import include_object
 
 
 def test_create_admin_cli_creates_then_promotes(app, make_user):

@@ -3,14 +3,7 @@ import time
 
 import pytest
 
-from tests.support.upstreams import ForwardProxy, HttpServer
-
-
-@pytest.fixture(scope="module")
-def upstream():
-    server = HttpServer()
-    yield server
-    server.stop()
+from tests.support.upstreams import ForwardProxy
 
 
 @pytest.fixture

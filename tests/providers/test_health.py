@@ -1,16 +1,7 @@
 """Provider health checks against local servers: 200, 500, slow, HEAD refused, unreachable."""
 import time
 
-import pytest
-
-from tests.support.upstreams import ForwardProxy, HttpServer
-
-
-@pytest.fixture(scope="module")
-def upstream():
-    server = HttpServer()
-    yield server
-    server.stop()
+from tests.support.upstreams import ForwardProxy
 
 
 def add(app, provider_id, health_url):

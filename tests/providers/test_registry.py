@@ -2,7 +2,7 @@
 import pytest
 
 from app.providers import registry
-from config.settings import provider_overrides
+from app.providers.settings import provider_overrides
 
 BASE = "https://player.example"
 

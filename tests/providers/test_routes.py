@@ -3,18 +3,10 @@ import time
 
 import pytest
 
-from tests.support.upstreams import HttpServer
 
 CUSTOM = {"id": "nova", "name": "Nova", "baseUrl": "https://nova.example",
           "movieTemplate": "https://nova.example/e/movie/{id}", "tvTemplate": "https://nova.example/e/tv/{id}/{season}/{episode}",
           "priority": 5}
-
-
-@pytest.fixture(scope="module")
-def upstream():
-    server = HttpServer()
-    yield server
-    server.stop()
 
 
 def create(client, headers, **changes):

@@ -3,11 +3,11 @@ from datetime import timedelta
 
 
 def test_beat_schedules_checks_and_probes_on_the_probes_queue(monkeypatch):
-    from config.settings import DevelopmentConfig
+    from app import create_app
 
     monkeypatch.setenv("PROVIDER_CHECK_INTERVAL", "120")
     monkeypatch.setenv("PROXY_PROBE_INTERVAL", "45")
-    celery = DevelopmentConfig().CELERY
+    celery = create_app("testing").config["CELERY"]  # each domain adds its beat entries
     schedule = celery["beat_schedule"]
     assert schedule["providers-check"]["schedule"] == timedelta(seconds=120)
     assert schedule["proxies-probe"]["schedule"] == timedelta(seconds=45)

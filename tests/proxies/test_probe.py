@@ -1,17 +1,8 @@
 """Probing through real local proxies: each kind ends as it should, all within about one timeout."""
 import time
 
-import pytest
-
 from app.proxies.probe import probe_all
 from tests.support.upstreams import ForwardProxy, HttpServer
-
-
-@pytest.fixture(scope="module")
-def upstream():
-    server = HttpServer()
-    yield server
-    server.stop()
 
 
 def test_every_kind_of_proxy_gets_the_right_verdict_within_the_timeout(upstream):

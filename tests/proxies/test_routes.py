@@ -3,16 +3,9 @@ import time
 
 import pytest
 
-from tests.support.upstreams import ForwardProxy, HttpServer
+from tests.support.upstreams import ForwardProxy
 
 PROBE_HOST = "probe.marquee.test"  # the test settings' PROXY_PROBE_URL host
-
-
-@pytest.fixture(scope="module")
-def upstream():
-    server = HttpServer()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
