@@ -35,7 +35,8 @@ class Stack:
         self.env = {**os.environ, "APP_ENV": "testing", "REDIS_URL": self.redis.url, "TEST_REDIS_URL": self.redis.url,
                     "TEST_DATABASE_URL": self.database_url, "SECRET_KEY": SECRET,
                     "LOG_LEVEL": "WARNING", "RATE_LIMIT_ENABLED": "false", "PORT": str(self.port),
-                    "STORAGE_DIR": self.tmp.name, **(extra_env or {})}
+                    "STORAGE_DIR": self.tmp.name, "GRACEFUL_TIMEOUT": "3",  # nothing to drain at stop
+                    **(extra_env or {})}
         self.process: subprocess.Popen | None = None
 
     @property
