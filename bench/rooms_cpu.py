@@ -29,7 +29,7 @@ def cpu_seconds(pid: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rate", type=int, default=100, help="actions/s, across the rooms (of 10 clients each)")
-    parser.add_argument("--seconds", type=float, default=12, help="load time; only the middle seconds - 3 are measured")
+    parser.add_argument("--seconds", type=float, default=12, help="load time; seconds - 3 of it are measured")
     parser.add_argument("--clients", type=int, default=1000, help="websocket clients, in rooms of 10")
     parser.add_argument("--pyspy", help="also record a py-spy raw profile of the worker to this file")
     args = parse_args(parser, {"rate": 20, "seconds": 4.0, "clients": 20})
