@@ -2,6 +2,7 @@
 and on PostgreSQL, each against the same SQL run raw on the same connection pool.
 
     .venv/bin/python bench/catalog.py [--items 100000] [--runs 300] [--only sqlite|postgres]
+    .venv/bin/python bench/catalog.py --smoke [--only postgres]   # seconds; SQLite only unless asked
 
 PostgreSQL: BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/bench_catalog),
 dropped and created by this script (BENCH_REUSE=1 keeps it). SQLite: a temporary file, or
@@ -15,7 +16,7 @@ import random
 import tempfile
 import time
 
-from common import make_app, migrate, recreate_postgres, summary
+from common import make_app, migrate, parse_args, recreate_postgres, summary
 
 GENRES = ["Drama", "Comedy", "Action", "Thriller", "Romance", "Horror", "Science Fiction", "Animation",
           "Documentary", "Crime", "Fantasy", "Family", "Mystery", "War", "History", "Music"]
@@ -176,10 +177,10 @@ def run(label: str, database_url: str, redis_url: str, items: int, runs: int) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--items", type=int, default=100_000, help="at least 777: the search word is title 777's")
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
-    args = parser.parse_args()
+    args = parse_args(parser, {"items": 1000, "runs": 20, "only": "sqlite"})
     from config.redis_server import start_redis
 
     redis_server = start_redis()

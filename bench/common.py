@@ -1,6 +1,8 @@
-"""Shared set-up for benchmarks: a private Redis, an app on a chosen database, percentiles."""
+"""Shared set-up for benchmarks: a private Redis, an app on a chosen database, percentiles,
+the ``--smoke`` option."""
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -8,6 +10,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+def parse_args(parser: argparse.ArgumentParser, smoke: dict, argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse the command line, with ``--smoke``: the smallest run that still prints every figure.
+
+    ``smoke`` holds the sizes --smoke uses instead of the defaults; options given explicitly still
+    win. The test suite runs each benchmark this way (tests/bench), so none breaks unseen; the
+    figures of a smoke run are not measurements.
+    """
+    sizes = ", ".join(f"--{name.replace('_', '-')} {value}" for name, value in smoke.items())
+    parser.add_argument("--smoke", action="store_true", help=f"smallest run, seconds not minutes ({sizes})")
+    if "--smoke" in (sys.argv[1:] if argv is None else argv):
+        parser.set_defaults(**smoke)
+    return parser.parse_args(argv)
 
 
 def percentile(samples: list[float], pct: float) -> float:

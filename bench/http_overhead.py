@@ -1,6 +1,7 @@
 """HTTP overhead: an authenticated GET through the whole stack against a bare Flask endpoint.
 
-    .venv/bin/python bench/http_overhead.py [--duration 10] [--rounds 2] [--connections 64]
+    .venv/bin/python bench/http_overhead.py [--duration 10] [--rounds 2] [--connections 64] [--warmup 3]
+    .venv/bin/python bench/http_overhead.py --smoke     # a few seconds: that it runs, not a measurement
 
 Starts a private Redis, migrates a temporary SQLite database, creates a user, then serves
 ``wsgi:app`` (production settings: JSON request logs, limiter on Redis, metrics) and
@@ -33,6 +34,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from common import parse_args  # noqa: E402
 from config.redis_server import free_port, start_redis  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -152,7 +154,8 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measured round and target")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=64)
-    args = parser.parse_args()
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of unmeasured load per target first")
+    args = parse_args(parser, {"duration": 1.0, "rounds": 1, "connections": 4, "warmup": 1.0})
 
     generator = ("wrk", run_wrk) if shutil.which("wrk") else ("python asyncio client", run_python)
     workdir = Path(tempfile.mkdtemp(prefix="marquee-bench-"))
@@ -164,6 +167,8 @@ def main() -> int:
             "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}", "REDIS_URL": redis.url,
             "RATE_LIMIT_DEFAULT": "100000000 per minute", "ACCESS_TOKEN_TTL": "3600", "LOG_LEVEL": "INFO",
             "STORAGE_DIR": str(workdir / "storage"), "PASSWORD_MIN_LENGTH": "8",
+            # nothing is in flight when we stop; without it wsgi:app took the whole 15 s wait to stop
+            "GRACEFUL_TIMEOUT": "3",
         }
         token = prepare(env)
         full, full_url = serve("wsgi:app", env, workdir / "full.log")
@@ -179,7 +184,7 @@ def main() -> int:
         assert check.status_code == 200, check.text
         _, load = generator
         for url, headers in targets.values():  # warm-up: imports, connection pools, JIT-free caches
-            load(url, headers, 3, args.connections)
+            load(url, headers, args.warmup, args.connections)
         results: dict[str, list[dict]] = {name: [] for name in targets}
         for _ in range(args.rounds):
             for name, (url, headers) in targets.items():

@@ -5,6 +5,7 @@ writes/s and the reports-to-writes ratio.
 
     .venv/bin/python bench/progress.py [--viewers 2000] [--seconds 40] [--clients 2] [--threads 16]
                                        [--flush-interval 10] [--database sqlite|postgres]
+    .venv/bin/python bench/progress.py --smoke     # seconds: 20 viewers for 2 s, a flush every second
 """
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ import http.client
 import json
 import multiprocessing
 import os
+import shutil
 import tempfile
 import threading
 import time
 
-from common import ROOT, make_app, migrate, recreate_postgres
+from common import ROOT, make_app, migrate, parse_args, recreate_postgres
 
 
 def seed(app, viewers: int) -> tuple[list[str], list[int]]:
@@ -101,7 +103,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=16, help="connections per load-generator process")
     parser.add_argument("--flush-interval", type=float, default=10.0)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    args = parser.parse_args()
+    args = parse_args(parser, {"viewers": 20, "seconds": 2.0, "clients": 1, "threads": 2, "flush_interval": 1.0})
 
     from config.redis_server import start_redis
     from tests.support.processes import ServerProcess
@@ -166,6 +168,7 @@ def main() -> None:
     finally:
         server.stop()
         redis_server.stop()
+        shutil.rmtree(directory, ignore_errors=True)
 
     reports = sum(r[0] for r in results)
     errors = sum(r[1] for r in results)

@@ -1,6 +1,7 @@
 """Benchmark: probing 500 local proxies, and the cached embed route against a bare endpoint.
 
-    .venv/bin/python bench/proxy_probe.py [--proxies 500] [--timeout 2] [--runs 5] [--requests 3000]
+    .venv/bin/python bench/proxy_probe.py [--proxies 500] [--timeout 2] [--runs 5] [--requests 3000] [--rounds 3]
+    .venv/bin/python bench/proxy_probe.py --smoke     # seconds: 10 proxies, one short HTTP round
 
 Part 1 probes a pool of local proxies (alive, refusing, stalling past the timeout) through the
 real service path (probe, then record each result in Redis) and reports the wall time as a
@@ -15,6 +16,7 @@ import argparse
 import asyncio
 import multiprocessing
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -183,8 +185,9 @@ def bench_http(env, total, concurrency, rounds=3):
     try:
         _wait(embed_url)
         _wait(bare_url)
-        _load(embed_url, 200, concurrency)  # warm-up; also fills the embed cache
-        _load(bare_url, 200, concurrency)
+        warmup = min(200, total)
+        _load(embed_url, warmup, concurrency)  # warm-up; also fills the embed cache
+        _load(bare_url, warmup, concurrency)
         results = {"embed": [], "bare": []}
         for _ in range(rounds):  # interleaved, so noise on the shared machine hits both
             results["embed"].append(_load(embed_url, total, concurrency))
@@ -212,7 +215,11 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=8)
-    args = parser.parse_args()
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved HTTP rounds per target")
+    from common import parse_args  # here, not at the top: gunicorn imports this module for bare_app
+
+    args = parse_args(parser, {"proxies": 10, "timeout": 0.5, "runs": 1, "requests": 100, "concurrency": 2,
+                               "rounds": 1})
 
     from config.redis_server import start_redis
 
@@ -232,9 +239,10 @@ def main():
         with app.app_context():
             upgrade()
         bench_probe(app, args.proxies, args.timeout, args.runs)
-        bench_http(env, args.requests, args.concurrency)
+        bench_http(env, args.requests, args.concurrency, args.rounds)
     finally:
         redis_server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Latency percentiles on a shared machine swing with whatever else runs; the worker's own CPU
 time per action (user + system, from /proc) barely does, so before/after comparisons of the
 hot path use this. Run: ``.venv/bin/python bench/rooms_cpu.py [--rate 100] [--seconds 12]
-[--pyspy out.raw]`` (Linux; the load is bench/node/loadgen.mjs, as in rooms_fanout.py).
+[--clients 1000] [--pyspy out.raw]`` (``--smoke``: 20 clients, 20 actions/s, 4 s) (Linux; the load
+is bench/node/loadgen.mjs, as in rooms_fanout.py).
 """
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import time
+from pathlib import Path
 
 from _rooms_stack import Stack
+from common import parse_args
 from rooms_fanout import NODE_DIR, install_node_deps
 
 
@@ -26,19 +28,23 @@ def cpu_seconds(pid: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rate", type=int, default=100, help="actions/s, across 100 rooms of 10")
-    parser.add_argument("--seconds", type=float, default=12)
+    parser.add_argument("--rate", type=int, default=100, help="actions/s, across the rooms (of 10 clients each)")
+    parser.add_argument("--seconds", type=float, default=12, help="load time; seconds - 3 of it are measured")
+    parser.add_argument("--clients", type=int, default=1000, help="websocket clients, in rooms of 10")
     parser.add_argument("--pyspy", help="also record a py-spy raw profile of the worker to this file")
-    args = parser.parse_args()
+    args = parse_args(parser, {"rate": 20, "seconds": 4.0, "clients": 20})
+    if args.seconds <= 3:
+        parser.error("--seconds must be more than 3 (1 s to settle and 2 s at the end are not measured)")
     node = install_node_deps()
-    stack = Stack({"ROOM_MAX_PARTICIPANTS": "10", "WORKER_CONNECTIONS": "1500"}).start()
+    stack = Stack({"ROOM_MAX_PARTICIPANTS": "10", "WORKER_CONNECTIONS": str(args.clients + 500)}).start()
     try:
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-            json.dump(stack.tokens(1000), handle)
-        load = subprocess.Popen([node, str(NODE_DIR / "loadgen.mjs"), stack.url, handle.name, "100", "10",
-                                 str(args.seconds), str(args.rate)], stdout=subprocess.PIPE, text=True)
-        while "ready" not in load.stdout.readline():
-            pass
+        with open(Path(stack.tmp.name) / "tokens.json", "w") as handle:  # removed with the stack
+            json.dump(stack.tokens(args.clients), handle)
+        load = subprocess.Popen([node, str(NODE_DIR / "loadgen.mjs"), stack.url, handle.name, str(args.clients // 10),
+                                 "10", str(args.seconds), str(args.rate)], stdout=subprocess.PIPE, text=True)
+        while "ready" not in (line := load.stdout.readline()):
+            if not line:  # the load generator exited before its clients were ready (its error is on stderr)
+                raise RuntimeError(f"load generator exited with {load.wait()}")
         worker = subprocess.run(["pgrep", "-P", str(stack.process.pid)], capture_output=True,
                                 text=True).stdout.split()[0]
         time.sleep(1)

@@ -3,7 +3,8 @@
 Measures action -> delivery latency at every member (p50, p99) per offered rate, and the highest
 rate whose p99 stays under 100 ms, for one Marquee web process and, in the same run, a minimal
 Node socket.io 4 server doing the same broadcast. Run: ``.venv/bin/python bench/rooms_fanout.py``
-(options: --clients, --size, --step, --rates). Needs node and npm (bench/node is installed here).
+(options: --clients, --size, --step, --rates; --smoke: 20 clients, one 1 s step at 20 actions/s).
+Needs node and npm (bench/node is installed here).
 """
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ import json
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from _rooms_stack import Stack, free_port
+from common import parse_args
 
 NODE_DIR = Path(__file__).resolve().parent / "node"
 
@@ -24,7 +25,10 @@ def install_node_deps() -> str:
     node, npm = shutil.which("node"), shutil.which("npm")
     if not node or not npm:
         sys.exit("node and npm are needed for the load generator and the reference server")
-    subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent"], cwd=NODE_DIR, check=True, timeout=300)
+    try:
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--silent"], cwd=NODE_DIR, check=True, timeout=300)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        sys.exit(f"npm ci could not install bench/node's packages (it needs the npm registry or its cache): {error}")
     return node
 
 
@@ -61,12 +65,12 @@ def main() -> None:
     parser.add_argument("--step", type=float, default=4.0, help="seconds per offered rate")
     parser.add_argument("--rates", default="20,50,100,200,400,800", help="total actions/s to offer, in order")
     parser.add_argument("--timeout", type=float, default=240, help="hard limit per server, seconds")
-    args = parser.parse_args()
+    args = parse_args(parser, {"clients": 20, "step": 1.0, "rates": "20", "timeout": 60.0})
     node = install_node_deps()
 
     stack = Stack({"ROOM_MAX_PARTICIPANTS": str(args.size), "WORKER_CONNECTIONS": str(args.clients + 500)}).start()
     try:
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        with open(Path(stack.tmp.name) / "tokens.json", "w") as handle:  # removed with the stack
             json.dump(stack.tokens(args.clients), handle)
         ours = run_load(node, stack.url, handle.name, args)
     finally:

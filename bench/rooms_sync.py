@@ -6,7 +6,8 @@ Each player has a skewed local clock (up to +-3 s), aligns it the way the demo p
 ``heartbeat`` and follows ``playback_updated`` with ``effectiveAt``. One second after a play and
 after a seek we read every player's position at the same true instant and report the spread
 (max - min). A naive follower (acts on receipt, no clock alignment) is measured alongside.
-Run: ``.venv/bin/python bench/rooms_sync.py`` (``--trials N``).
+Run: ``.venv/bin/python bench/rooms_sync.py`` (``--trials N``, ``--samples N``; ``--smoke``: one trial,
+two samples per player).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import time
 import socketio
 
 from _rooms_stack import Stack, percentile
+from common import parse_args
 
 
 def true_ms() -> float:
@@ -92,7 +94,7 @@ def spread_ms(players, at: float, naive: bool = False) -> float:
     return (max(positions) - min(positions)) * 1000
 
 
-def trial(url: str, tokens: list[str], rng: random.Random, jitter_ms: float) -> dict:
+def trial(url: str, tokens: list[str], rng: random.Random, jitter_ms: float, samples: int = 7) -> dict:
     players = [Player(url, tokens[i], delay_ms=i * 150 / 9, skew_ms=rng.uniform(-3000, 3000), jitter_ms=jitter_ms)
                for i in range(10)]
     try:
@@ -101,7 +103,7 @@ def trial(url: str, tokens: list[str], rng: random.Random, jitter_ms: float) -> 
         for p in players[1:]:
             p.call("join_room", {"roomId": room["id"]})
         for p in players:
-            p.align()
+            p.align(samples)
             p.call("heartbeat", {"roomId": room["id"], "rttMs": int(p.best_rtt)})
         result = {}
         for label, action in (("play", {"type": "play"}), ("seek", {"type": "seek", "data": {"currentTime": 600}})):
@@ -121,15 +123,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--trials", type=int, default=5)
     parser.add_argument("--jitter", type=float, default=20.0, help="extra random one-way delay per message, ms")
-    args = parser.parse_args()
+    parser.add_argument("--samples", type=int, default=7,
+                        help="time_sync samples per player (the demo page takes 7 and keeps the least round trip)")
+    args = parse_args(parser, {"trials": 1, "samples": 2})
     stack = Stack().start()
     rng = random.Random(7)
     try:
-        results = [trial(stack.url, stack.tokens(10 * (n + 1))[10 * n:], rng, args.jitter) for n in range(args.trials)]
+        results = [trial(stack.url, stack.tokens(10 * (n + 1))[10 * n:], rng, args.jitter, args.samples)
+                   for n in range(args.trials)]
     finally:
         stack.stop()
     print(f"10 players, one-way delays 0-150 ms + 0-{args.jitter:.0f} ms jitter each way, clock skew up to +-3 s, "
-          f"{args.trials} trials")
+          f"{args.trials} trials, {args.samples} time_sync samples per player")
     print(f"{'measure':<28} {'median ms':>10} {'max ms':>8}")
     for key, label in (("play", "spread 1 s after play"), ("seek", "spread 1 s after seek"),
                        ("play_naive", "naive: after play"), ("seek_naive", "naive: after seek"),
