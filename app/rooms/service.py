@@ -18,6 +18,7 @@ from app.core.identity import Identity
 from app.core.timeutil import now_ms
 from app.errors import AppError, AuthorizationError, ValidationError, wire_name
 from app.extensions import redis
+from app.platform import sockets
 from app.providers import service as providers
 from app.rooms import broadcast, keys, store
 from app.rooms import state as st
@@ -87,9 +88,9 @@ class Outbox:
             elif target.get("room_id"):
                 broadcast.to_room(target["room_id"], event, data, skip_sid=target.get("skip_sid"))
             elif target.get("sid"):
-                broadcast.to_sid(target["sid"], event, data)
+                sockets.to_sid(target["sid"], event, data)
             elif target.get("user_id"):
-                broadcast.to_user(target["user_id"], event, data)
+                sockets.to_user(target["user_id"], event, data)
         for delay, func, args in self.timers:
             broadcast.later(delay, func, *args)
 
@@ -300,9 +301,9 @@ def leave_room(actor: Identity, room_id: str, sid: str | None = None) -> dict:
 
 
 def connect_user(actor: Identity, sid: str) -> list[str]:
-    """A socket of a user came up: reattach it to the rooms the user still belongs to."""
+    """A socket of a user came up (its user channel entered): reattach it to the rooms the user
+    still belongs to."""
     uid = actor_id(actor)
-    broadcast.enter_user(sid, uid)
     redis.sadd(keys.user_sockets(uid), sid)
     redis.expire(keys.user_sockets(uid), 24 * 3600)
     rejoined = []
