@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import request
 
 from app.platform.sockets import on_connect, on_disconnect, socket_event
-from app.rooms import playback, schemas, service
+from app.rooms import schemas, service
 
 
 @on_connect
@@ -29,49 +29,47 @@ def create_room(identity, body):
 
 @socket_event("join_room", schemas.SocketRoomRefSchema)
 def join_room(identity, body):
-    service.check_claims(identity, body)
-    return service.join_room(identity, body["room_id"], request.sid)
+    return service.join_room(identity, body["room_id"], request.sid, body)
 
 
 @socket_event("leave_room", schemas.SocketRoomRefSchema)
 def leave_room(identity, body):
-    service.check_claims(identity, body)
-    return service.leave_room(identity, body["room_id"], request.sid)
+    return service.leave_room(identity, body["room_id"], request.sid, body)
 
 
 @socket_event("playback_action", schemas.SocketPlaybackSchema)
 def playback_action(identity, body):
-    return playback.playback_action(identity, body["room_id"], body["action"], request.sid, body)
+    return service.playback_action(identity, body["room_id"], body["action"], request.sid, body)
 
 
 @socket_event("update_time", schemas.UpdateTimeSchema)
 def update_time(identity, body):
-    return playback.update_time(identity, body["room_id"], body["current_time"], body)
+    return service.update_time(identity, body["room_id"], body["current_time"], body)
 
 
 @socket_event("sync_request", schemas.SocketRoomRefSchema)
 def sync_request(identity, body):
-    return playback.sync_request(identity, body["room_id"], request.sid, body)
+    return service.sync_request(identity, body["room_id"], request.sid, body)
 
 
 @socket_event("heartbeat", schemas.HeartbeatSchema)
 def heartbeat(identity, body):
-    return playback.heartbeat(identity, body["room_id"], body.get("rtt_ms"), body)
+    return service.heartbeat(identity, body["room_id"], body.get("rtt_ms"), body)
 
 
 @socket_event("time_sync", schemas.TimeSyncSchema)
 def time_sync(identity, body):
-    return playback.time_sync(body["client_time"])
+    return service.time_sync(body["client_time"])
 
 
 @socket_event("player_state", schemas.PlayerStateSchema)
 def player_state(identity, body):
-    return playback.player_state(identity, body["room_id"], body)
+    return service.player_state(identity, body["room_id"], body)
 
 
 @socket_event("chat_message", schemas.ChatSchema)
 def chat_message(identity, body):
-    return playback.chat_message(identity, body["room_id"], body["text"], body)
+    return service.chat_message(identity, body["room_id"], body["text"], body)
 
 
 @socket_event("transfer_admin", schemas.SocketTransferAdminSchema)

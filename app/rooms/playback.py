@@ -13,7 +13,8 @@ from app.providers import service as providers
 from app.rooms import state as st
 from app.rooms.broadcast import to_room
 from app.rooms import store
-from app.rooms.service import NotRoomAdmin, actor_id, cfg, change_room, check_claims, require_member
+from app.rooms.changes import actor_id, cfg, change_room, check_claims, require_member
+from app.rooms.errors import NotRoomAdmin, RoomNotFound
 
 
 def _lead(participants: dict) -> int:
@@ -127,7 +128,7 @@ def resolve_pending_play(room_id: str) -> None:
 
     try:
         change_room(room_id, change)
-    except store.RoomNotFound:
+    except RoomNotFound:
         return
 
 

@@ -1,4 +1,5 @@
-"""Rooms in Redis: one hash per room and one hash of members, changed optimistically.
+"""Rooms in Redis (every Redis access of the domain): one hash per room and one hash of members,
+changed optimistically; chat, the room indexes, and each user's rooms and sockets.
 
 ``mutate`` applies a pure change to fresh copies and commits them with a Lua compare-and-set
 on the version; a concurrent writer (another greenlet or process) makes the CAS fail and the
@@ -14,12 +15,9 @@ from typing import Any, Callable
 from app.errors import AppError, ServiceUnavailableError
 from app.extensions import redis
 from app.rooms import keys
+from app.rooms.errors import RoomNotFound
 
 MAX_ATTEMPTS = 50
-
-
-class RoomNotFound(AppError):
-    code, status, message = "ROOM_NOT_FOUND", 404, "The room does not exist"
 
 
 def _decode(raw_room: dict, raw_members: dict) -> tuple[dict, dict] | None:
@@ -253,3 +251,33 @@ def forget(room_id: str) -> None:
 
 def events_in_minute(minute: int) -> int:
     return int(redis.get(keys.events_minute(minute)) or 0)
+
+
+# ---- a user's rooms and sockets (any process), so a reconnecting or REST caller finds them ----
+
+def add_user_room(user_id: str, room_id: str, ttl: int) -> None:
+    redis.sadd(keys.user_rooms(user_id), room_id)
+    redis.expire(keys.user_rooms(user_id), ttl)
+
+
+def remove_user_room(user_id: str, room_id: str) -> None:
+    redis.srem(keys.user_rooms(user_id), room_id)
+
+
+def user_room_ids(user_id: str) -> set[str]:
+    return redis.smembers(keys.user_rooms(user_id))
+
+
+def add_user_socket(user_id: str, sid: str, ttl: int) -> None:
+    redis.sadd(keys.user_sockets(user_id), sid)
+    redis.expire(keys.user_sockets(user_id), ttl)
+
+
+def remove_user_socket(user_id: str, sid: str) -> None:
+    redis.srem(keys.user_sockets(user_id), sid)
+
+
+def user_socket_ids(user_id: str) -> list[str]:
+    """Every socket the user has open on any process (stale ids of dead processes are harmless:
+    entering or leaving a room for an unknown sid is a no-op in the Socket.IO manager)."""
+    return list(redis.smembers(keys.user_sockets(user_id)))
