@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from app.errors import AppError, ServiceUnavailableError
 from app.extensions import redis
+from app.platform.lua import LuaScript
 from app.rooms import keys
 from app.rooms.errors import RoomNotFound
 
@@ -109,14 +110,7 @@ redis.call('EXPIRE', KEYS[6], 180)
 publish(tonumber(ARGV[8]))
 return 1
 """
-_cas_script = None
-
-
-def _cas():
-    global _cas_script
-    if _cas_script is None:
-        _cas_script = redis.client.register_script(_CAS)
-    return _cas_script
+_cas = LuaScript(_CAS)
 
 
 # The room as this process last wrote it, by room key: (raw room hash, raw members hash), exactly
@@ -192,8 +186,8 @@ def mutate(room_id: str, change: Callable[[dict, dict], Any], ttl: int,
         for pair in published:
             args += pair
         event_counter = keys.events_minute(int(time.time() // 60))  # /stats: room events per minute
-        written = _cas()(keys=[room_key, members_key, keys.activity_index(), keys.public_index(), keys.chat(room_id),
-                               event_counter], args=args)
+        written = _cas(keys=[room_key, members_key, keys.activity_index(), keys.public_index(), keys.chat(room_id),
+                             event_counter], args=args)
         if written:
             if room.get("closed"):
                 _recent.pop(room_key, None)
