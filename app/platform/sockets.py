@@ -7,7 +7,8 @@
   is refused, an accepted one keeps its identity in the Socket.IO session and its socket enters
   the user's channel. Domains add their own bookkeeping with ``on_connect``/``on_disconnect``.
 - Emits that any domain needs: to one socket, to every socket of a user wherever it is
-  connected (through the message queue, so REST views and Celery tasks can call them too).
+  connected, to every socket of a role (``role:admin``, entered at connect), all through the
+  message queue, so REST views and Celery tasks can call them too.
 - Events without a handler are answered ``UNKNOWN_EVENT``.
 """
 from __future__ import annotations
@@ -158,6 +159,15 @@ def enter_user(sid: str, user_id: str) -> None:
     socketio.server.enter_room(sid, user_channel(user_id), namespace=NAMESPACE)
 
 
+def role_channel(role: str) -> str:
+    return f"role:{role}"
+
+
+def to_role(role: str, event: str, data: dict) -> None:
+    """To every socket of every user with ``role`` (as the token said at connect), on any process."""
+    socketio.emit(event, data, to=role_channel(role), namespace=NAMESPACE)
+
+
 # ---- the connection ---------------------------------------------------------------------
 
 ConnectHook = Callable[[Identity, str], None]
@@ -168,7 +178,7 @@ _registered = False
 
 def on_connect(hook: ConnectHook) -> ConnectHook:
     """Call ``hook(identity, sid)`` when an authenticated socket comes up (after it entered its
-    user channel). A failing hook is logged: it never refuses the connection."""
+    user and role channels). A failing hook is logged: it never refuses the connection."""
     _register_connection_handlers()
     _connect_hooks.append(hook)
     return hook
@@ -207,8 +217,9 @@ def _connect(auth=None):
     SOCKETIO_EVENTS.labels("connect", "ok").inc()
     try:
         enter_user(request.sid, str(identity.user_id))
+        socketio.server.enter_room(request.sid, role_channel(identity.role), namespace=NAMESPACE)
     except Exception:  # a socket that missed its channel still serves its own events
-        log.exception("entering the user channel on connect failed")
+        log.exception("entering the user and role channels on connect failed")
         return
     for hook in _connect_hooks:
         try:
