@@ -7,6 +7,7 @@ and is durable once acknowledged, whatever happens to the process afterwards.
 from __future__ import annotations
 
 from app.extensions import redis
+from app.platform.lua import LuaScript
 from app.playback import keys
 
 UNKNOWN, ENDED, LATE, APPLIED = -1, -2, 0, 1
@@ -42,14 +43,7 @@ redis.call('EXPIRE', s, tonumber(ARGV[6]))
 redis.call('SADD', KEYS[2], ARGV[7])
 return {1, tostring(pos), f[6], ending and '1' or '0'}
 """
-_script = None
-
-
-def _report_script():
-    global _script
-    if _script is None:
-        _script = redis.client.register_script(_REPORT)
-    return _script
+_report_script = LuaScript(_REPORT)
 
 
 def open_session(state: dict, ttl: int) -> None:
@@ -64,9 +58,9 @@ def open_session(state: dict, ttl: int) -> None:
 def report(session_id: str, user_id: int, position: float, state: str, client_ts: int, now_ms: int, ttl: int,
            end: bool = False) -> tuple[int, float, float, bool]:
     """Apply one report; returns ``(outcome, stored position, duration, ended)``."""
-    result = _report_script()(keys=[keys.session(session_id), keys.dirty()],
-                              args=[user_id, repr(float(position)), state, client_ts, now_ms, ttl, session_id,
-                                    "1" if end else "0"])
+    result = _report_script(keys=[keys.session(session_id), keys.dirty()],
+                            args=[user_id, repr(float(position)), state, client_ts, now_ms, ttl, session_id,
+                                  "1" if end else "0"])
     if len(result) < 4:
         return int(result[0]), 0.0, 0.0, False
     return int(result[0]), float(result[1]), float(result[2] or 0), result[3] == "1"

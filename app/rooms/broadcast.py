@@ -1,7 +1,8 @@
-"""Sending room events: Socket.IO rooms named per watch room and per user, via the message queue.
+"""Sending room events: a Socket.IO room per watch room, via the message queue, and room timers.
 
 ``socketio.emit`` and ``enter_room``/``leave_room`` go through the Redis message queue, so they
-reach sockets held by any web process, and work from REST views and Celery tasks alike.
+reach sockets held by any web process, and work from REST views and Celery tasks alike. Emits
+to one socket or to every socket of a user are the platform's (``app.platform.sockets``).
 """
 from __future__ import annotations
 
@@ -13,17 +14,13 @@ from socketio.packet import Packet
 from socketio.pubsub_manager import PubSubManager
 
 from app.extensions import redis, socketio
+from app.platform.sockets import NAMESPACE
 
 log = logging.getLogger(__name__)
-NAMESPACE = "/"
 
 
 def channel(room_id: str) -> str:
     return f"watch:{room_id}"
-
-
-def user_channel(user_id: str) -> str:
-    return f"user:{user_id}"
 
 
 def to_room(room_id: str, event: str, data: dict, skip_sid: str | None = None) -> None:
@@ -52,20 +49,8 @@ def deliver_here(message: dict) -> None:
     socketio.server.manager._handle_emit(message)  # what PubSubManager.emit does before it publishes
 
 
-def to_sid(sid: str, event: str, data: dict) -> None:
-    socketio.emit(event, data, to=sid, namespace=NAMESPACE)
-
-
-def to_user(user_id: str, event: str, data: dict) -> None:
-    socketio.emit(event, data, to=user_channel(user_id), namespace=NAMESPACE)
-
-
 def enter(sid: str, room_id: str) -> None:
     socketio.server.enter_room(sid, channel(room_id), namespace=NAMESPACE)
-
-
-def enter_user(sid: str, user_id: str) -> None:
-    socketio.server.enter_room(sid, user_channel(user_id), namespace=NAMESPACE)
 
 
 def leave(sid: str, room_id: str) -> None:

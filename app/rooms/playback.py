@@ -6,6 +6,8 @@ Position reports from members only measure drift; the admin's reports steer the 
 """
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from app.core.identity import Identity
 from app.core.timeutil import now_ms
 from app.errors import RateLimitError, ValidationError
@@ -13,7 +15,9 @@ from app.providers import service as providers
 from app.rooms import state as st
 from app.rooms.broadcast import to_room
 from app.rooms import store
-from app.rooms.service import NotRoomAdmin, actor_id, cfg, change_room, check_claims, require_member
+from app.rooms.changes import actor_id, cfg, change_room, check_claims, require_member
+from app.rooms.errors import NotRoomAdmin, RoomNotFound
+from app.rooms.outbox import Outbox
 
 
 def _lead(participants: dict) -> int:
@@ -54,19 +58,36 @@ def _time_update(room: dict, participants: dict, outbox, uid: str, position: flo
     return payload
 
 
+def _caller(actor: Identity, body: dict | None) -> str:
+    """The caller's user id, once any user id the body claims is checked against it."""
+    uid = actor_id(actor)
+    check_claims(actor, body or {})
+    return uid
+
+
+def _as_member(room_id: str, uid: str, act: Callable[[dict, dict, Outbox, int, dict], Any]) -> Any:
+    """Run ``act(room, participants, outbox, now, member)`` as one room change, the caller being a
+    member (``NOT_IN_ROOM`` otherwise) who was just seen; returns what ``act`` returns."""
+
+    def change(room, participants, outbox, now):
+        member = require_member(participants, uid)
+        member["lastSeen"] = now
+        return act(room, participants, outbox, now, member)
+
+    result, _, _ = change_room(room_id, change)
+    return result
+
+
 def playback_action(actor: Identity, room_id: str, action: dict, sid: str | None = None,
                     body: dict | None = None) -> dict:
     """Apply one ``{type, data}`` action under the room's control rules; emits to the room."""
-    uid = actor_id(actor)
-    check_claims(actor, body or {})
+    uid = _caller(actor, body)
     kind = action["type"]
     if kind == "changeProvider" and not providers.is_enabled(action["data"]["provider"]):
         raise ValidationError(f"Unknown or disabled provider {action['data']['provider']!r}",
                               field="action.data.provider")
 
-    def change(room, participants, outbox, now):
-        member = require_member(participants, uid)
-        member["lastSeen"] = now
+    def act(room, participants, outbox, now, member):
         if not st.can_act(room, uid, kind):
             raise NotRoomAdmin()
         state = room["state"]
@@ -108,8 +129,7 @@ def playback_action(actor: Identity, room_id: str, action: dict, sid: str | None
         outbox.room(room["id"], event, payload)
         return payload
 
-    result, _, _ = change_room(room_id, change)
-    return result
+    return _as_member(room_id, uid, act)
 
 
 def resolve_pending_play(room_id: str) -> None:
@@ -127,56 +147,45 @@ def resolve_pending_play(room_id: str) -> None:
 
     try:
         change_room(room_id, change)
-    except store.RoomNotFound:
+    except RoomNotFound:
         return
 
 
 def update_time(actor: Identity, room_id: str, current_time: float, body: dict | None = None) -> dict:
     """The admin's position steers the room; anyone else's is a report that measures drift."""
-    uid = actor_id(actor)
-    check_claims(actor, body or {})
+    uid = _caller(actor, body)
 
-    def change(room, participants, outbox, now):
-        member = require_member(participants, uid)
-        member["lastSeen"] = now
+    def act(room, participants, outbox, now, member):
         if room["adminId"] == uid:
             return _time_update(room, participants, outbox, uid, current_time, now)
         member["lastPosition"] = current_time
         member["driftMs"] = st.drift_ms(room["state"], current_time, now)
         return {"driftMs": member["driftMs"], "state": dict(room["state"]), "serverTime": now, "broadcast": False}
 
-    result, _, _ = change_room(room_id, change)
-    return result
+    return _as_member(room_id, uid, act)
 
 
 def sync_request(actor: Identity, room_id: str, sid: str | None = None, body: dict | None = None) -> dict:
-    uid = actor_id(actor)
-    check_claims(actor, body or {})
+    uid = _caller(actor, body)
 
-    def change(room, participants, outbox, now):
-        require_member(participants, uid)["lastSeen"] = now
+    def act(room, participants, outbox, now, member):
         payload = {"currentState": dict(room["state"]), "timestamp": now, "adminId": room["adminId"],
                    "serverTime": now, "participants": st.participants_view(room, participants)}
         outbox.caller(uid, sid, "sync_response", payload)
         return payload
 
-    result, _, _ = change_room(room_id, change)
-    return result
+    return _as_member(room_id, uid, act)
 
 
 def heartbeat(actor: Identity, room_id: str, rtt_ms: int | None = None, body: dict | None = None) -> dict:
-    uid = actor_id(actor)
-    check_claims(actor, body or {})
+    uid = _caller(actor, body)
 
-    def change(room, participants, outbox, now):
-        member = require_member(participants, uid)
-        member["lastSeen"] = now
+    def act(room, participants, outbox, now, member):
         if rtt_ms is not None:
             member["rttMs"] = int(rtt_ms)
         return {"roomId": room["id"], "serverTime": now, "version": room["version"] + 1}
 
-    result, _, _ = change_room(room_id, change)
-    return result
+    return _as_member(room_id, uid, act)
 
 
 def time_sync(client_time: float) -> dict:
@@ -186,12 +195,10 @@ def time_sync(client_time: float) -> dict:
 
 def player_state(actor: Identity, room_id: str, body: dict) -> dict:
     """A member's player is ready or buffering (and where); may release a waiting play."""
-    uid = actor_id(actor)
-    check_claims(actor, body)
+    uid = _caller(actor, body)
 
-    def change(room, participants, outbox, now):
-        member = require_member(participants, uid)
-        member["lastSeen"], member["state"] = now, body["state"]
+    def act(room, participants, outbox, now, member):
+        member["state"] = body["state"]
         if body.get("rtt_ms") is not None:
             member["rttMs"] = int(body["rtt_ms"])
         if body.get("position") is not None:
@@ -207,26 +214,22 @@ def player_state(actor: Identity, room_id: str, body: dict) -> dict:
         return {"userId": uid, "state": member["state"], "driftMs": member["driftMs"],
                 "waitingFor": st.waiting_for(participants), "serverTime": now}
 
-    result, _, _ = change_room(room_id, change)
-    return result
+    return _as_member(room_id, uid, act)
 
 
 def chat_message(actor: Identity, room_id: str, text: str, body: dict | None = None) -> dict:
-    uid = actor_id(actor)
-    check_claims(actor, body or {})
+    uid = _caller(actor, body)
     clean = st.sanitise_chat(text)
     if not clean:
         raise ValidationError("The message is empty", field="text")
     if len(clean) > st.CHAT_MAX_LENGTH * 6:  # escaping grows text; refuse only absurd growth
         raise ValidationError("The message is too long", field="text")
 
-    def change(room, participants, outbox, now):
-        member = require_member(participants, uid)
-        member["lastSeen"] = now
+    def act(room, participants, outbox, now, member):
         return {"userId": uid, "displayName": member["displayName"], "text": clean, "serverTime": now}
 
     # Membership first (a non-member must not spend the counter), then the limit, then send.
-    message, _, _ = change_room(room_id, change)
+    message = _as_member(room_id, uid, act)
     if not store.allow_chat(room_id, uid, int(cfg("ROOM_CHAT_RATE_LIMIT")), int(cfg("ROOM_CHAT_RATE_WINDOW"))):
         raise RateLimitError("You are sending messages too fast", headers={"Retry-After": str(cfg("ROOM_CHAT_RATE_WINDOW"))})
     store.append_chat(room_id, message, int(cfg("ROOM_CHAT_HISTORY")), int(cfg("ROOM_IDLE_TTL")) + 3600)

@@ -1,4 +1,5 @@
-"""Read-only views of rooms: one room, the public list, the sync and load stats, usable providers."""
+"""Read-only views of rooms: a room as clients see it, one room, the public list, the sync and load
+stats, usable providers."""
 from __future__ import annotations
 
 import time
@@ -7,7 +8,17 @@ from app.core.timeutil import now_ms
 from app.providers import service as providers
 from app.rooms import state as st
 from app.rooms import store
-from app.rooms.service import RoomNotFound, room_view
+from app.rooms.errors import RoomNotFound
+
+
+def room_view(room: dict, participants: dict) -> dict:
+    return {
+        "id": room["id"], "roomId": room["id"], "name": room["name"], "adminId": room["adminId"],
+        "createdAt": room["createdAt"], "lastActivity": room["lastActivity"], "version": room["version"],
+        "options": room["options"], "currentState": dict(room["state"]),
+        "participants": st.participants_view(room, participants), "participantCount": len(participants),
+        "spreadMs": st.spread_ms(participants), "pendingPlay": room.get("pendingPlay"), "serverTime": now_ms(),
+    }
 
 
 def get_room(room_id: str) -> dict:

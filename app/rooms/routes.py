@@ -16,7 +16,7 @@ from app.core.envelope import envelope, ok, page_envelope
 from app.core.identity import auth_required, current_identity
 from app.core.pagination import PaginationArgsSchema, page_meta
 from app.errors import ValidationError
-from app.rooms import playback, queries, service
+from app.rooms import service
 from app.rooms.schemas import (
     ActionResultSchema, CreateRoomSchema, KickUserSchema, MembershipSchema, PlaybackSchema, RoomProviderSchema,
     RoomRefSchema, RoomSchema, RoomStateSchema, RoomStatsSchema, TransferAdminSchema,
@@ -72,7 +72,7 @@ class Rooms(MethodView):
     @_errors(401, 403, 422)
     def get(self, args):
         """Public rooms, newest first"""
-        rooms, total = queries.list_public_rooms(args["page"], args["per_page"])
+        rooms, total = service.list_public_rooms(args["page"], args["per_page"])
         return ok(rooms, meta=page_meta(args["page"], args["per_page"], total))
 
     @user_only
@@ -91,7 +91,7 @@ class RoomById(MethodView):
     @_errors(401, 403, 404)
     def get(self, room_id):
         """A room with its playback state, members and sync spread"""
-        return ok(queries.get_room(room_id))
+        return ok(service.get_room(room_id))
 
 
 class RoomJoin(MethodView):
@@ -103,8 +103,7 @@ class RoomJoin(MethodView):
     def post(self, body, room_id):
         """Join (emits user_joined; the caller's sockets get initial_state)"""
         _same_room(room_id, body)
-        service.check_claims(current_identity(), body)
-        return ok(service.join_room(current_identity(), room_id))
+        return ok(service.join_room(current_identity(), room_id, body=body))
 
 
 class RoomLeave(MethodView):
@@ -116,8 +115,7 @@ class RoomLeave(MethodView):
     def post(self, body, room_id):
         """Leave (emits user_left, admin_changed when the admin leaves)"""
         _same_room(room_id, body)
-        service.check_claims(current_identity(), body)
-        return ok(service.leave_room(current_identity(), room_id))
+        return ok(service.leave_room(current_identity(), room_id, body=body))
 
 
 class RoomPlayback(MethodView):
@@ -129,7 +127,7 @@ class RoomPlayback(MethodView):
     def post(self, body, room_id):
         """Apply a playback action (emits playback_updated / episode_changed / ...)"""
         _same_room(room_id, body)
-        return ok(playback.playback_action(current_identity(), room_id, body["action"], body=body))
+        return ok(service.playback_action(current_identity(), room_id, body["action"], body=body))
 
 
 class RoomSync(MethodView):
@@ -141,7 +139,7 @@ class RoomSync(MethodView):
     def post(self, body, room_id):
         """The room's current state and the server clock (emits sync_response to the caller)"""
         _same_room(room_id, body)
-        return ok(playback.sync_request(current_identity(), room_id, body=body))
+        return ok(service.sync_request(current_identity(), room_id, body=body))
 
 
 class RoomTransferAdmin(MethodView):
@@ -174,7 +172,7 @@ class RoomStats(MethodView):
     @_errors(401, 403)
     def get(self):
         """Rooms, members, events per minute and sync spread"""
-        return ok(queries.stats())
+        return ok(service.stats())
 
 
 class RoomProviders(MethodView):
@@ -183,7 +181,7 @@ class RoomProviders(MethodView):
     @_errors(401, 403)
     def get(self):
         """Providers a room can switch to"""
-        return ok(queries.room_providers())
+        return ok(service.room_providers())
 
 
 _ROOM = "/rooms/<string(minlength=1, maxlength=64):room_id>"

@@ -1,4 +1,5 @@
-"""Rooms in Redis: one hash per room and one hash of members, changed optimistically.
+"""Rooms in Redis (every Redis access of the domain): one hash per room and one hash of members,
+changed optimistically; chat, the room indexes, and each user's rooms and sockets.
 
 ``mutate`` applies a pure change to fresh copies and commits them with a Lua compare-and-set
 on the version; a concurrent writer (another greenlet or process) makes the CAS fail and the
@@ -13,13 +14,11 @@ from typing import Any, Callable
 
 from app.errors import AppError, ServiceUnavailableError
 from app.extensions import redis
+from app.platform.lua import LuaScript
 from app.rooms import keys
+from app.rooms.errors import RoomNotFound
 
 MAX_ATTEMPTS = 50
-
-
-class RoomNotFound(AppError):
-    code, status, message = "ROOM_NOT_FOUND", 404, "The room does not exist"
 
 
 def _decode(raw_room: dict, raw_members: dict) -> tuple[dict, dict] | None:
@@ -111,14 +110,7 @@ redis.call('EXPIRE', KEYS[6], 180)
 publish(tonumber(ARGV[8]))
 return 1
 """
-_cas_script = None
-
-
-def _cas():
-    global _cas_script
-    if _cas_script is None:
-        _cas_script = redis.client.register_script(_CAS)
-    return _cas_script
+_cas = LuaScript(_CAS)
 
 
 # The room as this process last wrote it, by room key: (raw room hash, raw members hash), exactly
@@ -194,8 +186,8 @@ def mutate(room_id: str, change: Callable[[dict, dict], Any], ttl: int,
         for pair in published:
             args += pair
         event_counter = keys.events_minute(int(time.time() // 60))  # /stats: room events per minute
-        written = _cas()(keys=[room_key, members_key, keys.activity_index(), keys.public_index(), keys.chat(room_id),
-                               event_counter], args=args)
+        written = _cas(keys=[room_key, members_key, keys.activity_index(), keys.public_index(), keys.chat(room_id),
+                             event_counter], args=args)
         if written:
             if room.get("closed"):
                 _recent.pop(room_key, None)
@@ -253,3 +245,33 @@ def forget(room_id: str) -> None:
 
 def events_in_minute(minute: int) -> int:
     return int(redis.get(keys.events_minute(minute)) or 0)
+
+
+# ---- a user's rooms and sockets (any process), so a reconnecting or REST caller finds them ----
+
+def add_user_room(user_id: str, room_id: str, ttl: int) -> None:
+    redis.sadd(keys.user_rooms(user_id), room_id)
+    redis.expire(keys.user_rooms(user_id), ttl)
+
+
+def remove_user_room(user_id: str, room_id: str) -> None:
+    redis.srem(keys.user_rooms(user_id), room_id)
+
+
+def user_room_ids(user_id: str) -> set[str]:
+    return redis.smembers(keys.user_rooms(user_id))
+
+
+def add_user_socket(user_id: str, sid: str, ttl: int) -> None:
+    redis.sadd(keys.user_sockets(user_id), sid)
+    redis.expire(keys.user_sockets(user_id), ttl)
+
+
+def remove_user_socket(user_id: str, sid: str) -> None:
+    redis.srem(keys.user_sockets(user_id), sid)
+
+
+def user_socket_ids(user_id: str) -> list[str]:
+    """Every socket the user has open on any process (stale ids of dead processes are harmless:
+    entering or leaving a room for an unknown sid is a no-op in the Socket.IO manager)."""
+    return list(redis.smembers(keys.user_sockets(user_id)))

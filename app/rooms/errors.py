@@ -1,0 +1,24 @@
+"""The rooms domain's typed errors (rendered by the one error handler, HTTP or socket ack)."""
+from __future__ import annotations
+
+from app.errors import AppError
+
+
+class RoomNotFound(AppError):
+    code, status, message = "ROOM_NOT_FOUND", 404, "The room does not exist"
+
+
+class RoomFull(AppError):
+    code, status, message = "ROOM_FULL", 409, "The room is full"
+
+
+class NotRoomAdmin(AppError):
+    code, status, message = "NOT_ROOM_ADMIN", 403, "Only the room admin can do this"
+
+
+class NotInRoom(AppError):
+    code, status, message = "NOT_IN_ROOM", 403, "You are not in this room"
+
+
+class ParticipantNotFound(AppError):
+    code, status, message = "PARTICIPANT_NOT_FOUND", 404, "That user is not in this room"
