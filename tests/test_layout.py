@@ -193,3 +193,26 @@ def test_no_module_imports_itself_in_a_circle():
     packages = {name for name in GRAPH if (ROOT / name.replace(".", "/") / "__init__.py").exists()}
     modules = {name: targets - packages for name, targets in GRAPH.items()}
     assert _cycle(modules) is None
+
+
+def test_every_domain_package_is_listed_once():
+    from app.domains import NAMES
+
+    packages = {path.parent.name for path in (ROOT / "app").glob("*/__init__.py")} - {"core", "platform"}
+    assert sorted(NAMES) == sorted(packages) and len(set(NAMES)) == len(NAMES)
+
+
+def test_routes_events_and_tasks_enter_their_domain_by_its_service():
+    """What a domain's mounts, socket handlers and tasks may use of their own domain: its
+    service (the door) and its schemas; nothing inner."""
+    from app.domains import all_domains
+
+    wrong = []
+    for domain in all_domains():
+        entries = {mount.blueprint.partition(":")[0] for mount in domain.mounts}
+        entries |= {name for name in (domain.socket_events, domain.tasks) if name}
+        for module in sorted(entries):
+            for target in sorted(GRAPH[module]):
+                if _domain(target) == domain.name and target.split(".")[2:] not in ([], ["service"], ["schemas"]):
+                    wrong.append((module, target))
+    assert wrong == []

@@ -1,33 +1,12 @@
-"""The rooms domain's layout, read from the code: one door (``service``), and Redis only in ``store``."""
+"""The rooms domain's layout: small modules, and Redis only in ``store`` (the door rules that
+hold for every domain are in tests/test_layout.py)."""
 from __future__ import annotations
 
 import ast
 
-from tests.test_layout import GRAPH, ROOT
+from tests.test_layout import ROOT
 
 ROOMS = ROOT / "app" / "rooms"
-DOOR = {"app.rooms", "app.rooms.service"}
-# the assembly registers the domain's blueprints and socket handlers
-REGISTERED = {"app.rooms.routes", "app.rooms.events", "app.rooms.demo"}
-
-
-def _rooms_targets(module: str) -> set[str]:
-    return {target for target in GRAPH[module] if target == "app.rooms" or target.startswith("app.rooms.")}
-
-
-def test_outside_the_domain_only_the_door_is_used():
-    wrong = []
-    for module in GRAPH:
-        if module == "app.rooms" or module.startswith("app.rooms."):
-            continue
-        allowed = DOOR | (REGISTERED if module in ("app", "app.blueprints") else set())
-        wrong += [(module, target) for target in sorted(_rooms_targets(module) - allowed)]
-    assert wrong == []
-
-
-def test_routes_and_events_go_through_the_door():
-    for module in ("app.rooms.routes", "app.rooms.events"):
-        assert _rooms_targets(module) <= DOOR | {"app.rooms.schemas"}, module
 
 
 def test_service_is_small_and_every_module_stays_under_400_lines():
