@@ -33,9 +33,13 @@ PROBE = textwrap.dedent("""
 """)
 
 
-def _built(role: str, test_env: dict) -> dict:
-    done = subprocess.run([sys.executable, "-c", PROBE, role], cwd=ROOT, env={**test_env, "PATH": "/usr/bin:/bin"},
+def _build(role: str, test_env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", PROBE, role], cwd=ROOT, env={**test_env, "PATH": "/usr/bin:/bin"},
                           capture_output=True, text=True, timeout=60)
+
+
+def _built(role: str, test_env: dict) -> dict:
+    done = _build(role, test_env)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -78,6 +82,5 @@ def test_worker_has_every_task_and_beat_entry_but_no_routes(app, test_env):
 
 
 def test_an_unknown_role_is_refused(app, test_env):
-    done = subprocess.run([sys.executable, "-c", PROBE, "everything"], cwd=ROOT, env={**test_env, "PATH": "/usr/bin:/bin"},
-                          capture_output=True, text=True, timeout=60)
+    done = _build("everything", test_env)
     assert done.returncode != 0 and "Unknown process role 'everything'" in done.stderr

@@ -21,10 +21,12 @@ def read_settings(config) -> dict:
         "PROVIDER_DEGRADED_MS": env_float("PROVIDER_DEGRADED_MS", 2000.0),
         "PROVIDER_HISTORY_LENGTH": env_int("PROVIDER_HISTORY_LENGTH", 20),
         # no test may reach a real provider: built-in health checks go to a closed local port
-        "PROVIDER_BUILTIN_HEALTH_URL": env_str("PROVIDER_BUILTIN_HEALTH_URL", "http://127.0.0.1:9/" if testing else None),
+        "PROVIDER_BUILTIN_HEALTH_URL": env_str("PROVIDER_BUILTIN_HEALTH_URL",
+                                               "http://127.0.0.1:9/" if testing else None),
         "PROVIDER_OVERRIDES": provider_overrides(),
         "EMBED_IFRAME_SANDBOX": env_str("EMBED_IFRAME_SANDBOX", "allow-scripts allow-same-origin allow-presentation"),
-        "EMBED_IFRAME_ALLOW": env_str("EMBED_IFRAME_ALLOW", "autoplay; fullscreen; encrypted-media; picture-in-picture"),
+        "EMBED_IFRAME_ALLOW": env_str("EMBED_IFRAME_ALLOW",
+                                      "autoplay; fullscreen; encrypted-media; picture-in-picture"),
     }
 
 
