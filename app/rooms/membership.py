@@ -67,9 +67,7 @@ def create_room(actor: Identity, body: dict, sid: str | None = None) -> dict:
     if sid:
         broadcast.enter(sid, room_id)
     view = room_view(room, participants)
-    outbox = Outbox()
-    outbox.caller(uid, sid, "room_created", view)
-    outbox.flush()
+    Outbox.tell_caller(uid, sid, "room_created", view)
     return view
 
 
@@ -108,9 +106,7 @@ def join_room(actor: Identity, room_id: str, sid: str | None = None, body: dict 
     for socket_id in [sid] if sid else user_sockets(uid):
         broadcast.enter(socket_id, room_id)
     snapshot = initial_state(room, participants)
-    outbox = Outbox()
-    outbox.caller(uid, sid, "initial_state", snapshot)
-    outbox.flush()
+    Outbox.tell_caller(uid, sid, "initial_state", snapshot)
     return snapshot
 
 

@@ -35,6 +35,13 @@ class Outbox:
         """To the sending socket, or to every socket of the user when the caller used REST."""
         self.emits.append((event, data, {"sid": sid, "user_id": None if sid else actor_uid}))
 
+    @classmethod
+    def tell_caller(cls, actor_uid: str, sid: str | None, event: str, data: dict) -> None:
+        """Send one event to the caller now (outside any room change)."""
+        outbox = cls()
+        outbox.caller(actor_uid, sid, event, data)
+        outbox.flush()
+
     def leave(self, room_id: str, sids: list[str]) -> None:
         self.emits.append(("__leave__", {}, {"room_id": room_id, "sids": list(sids)}))
 
