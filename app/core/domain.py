@@ -30,11 +30,12 @@ class Mount:
     blueprint: str  # "module:attribute"
     url_prefix: str | None = None
     in_api: bool = True  # a flask-smorest blueprint in /openapi.json, or a plain Flask one (HTML)
-    rate_limited: bool = True
 
 
 @dataclass(frozen=True)
 class Domain:
+    """Everything the factory needs to know of one domain; modules are named, not imported."""
+
     name: str
     models: str | None = None  # the module whose import defines the domain's tables
     mounts: tuple[Mount, ...] = ()
