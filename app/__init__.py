@@ -139,11 +139,12 @@ def _mount(app: Flask, domains: list[Domain], role: Role) -> None:
 
 def _bind_socket_handlers(domains: list[Domain]) -> None:
     from app.extensions import socketio
-    from app.platform.sockets import register_unknown_event_handler
+    from app.platform.sockets import register_connection_handlers, register_unknown_event_handler
 
     for domain in domains:
         if domain.socket_events:
             resolve(domain.socket_events)  # importing the module binds its handlers
+    register_connection_handlers(socketio)
     register_unknown_event_handler(socketio)
 
 

@@ -112,7 +112,6 @@ def socket_event(name: str, schema_cls=None):
     The ack is ``ok(result)``; a failure is answered by ``answer_failure``. A Redis outage is
     ``SERVICE_UNAVAILABLE`` (the state lives there: the client retries after the outage).
     """
-    _register_connection_handlers()
 
     def decorator(func):
         @wraps(func)
@@ -173,31 +172,23 @@ def to_role(role: str, event: str, data: dict) -> None:
 ConnectHook = Callable[[Identity, str], None]
 _connect_hooks: list[ConnectHook] = []
 _disconnect_hooks: list[ConnectHook] = []
-_registered = False
 
 
 def on_connect(hook: ConnectHook) -> ConnectHook:
     """Call ``hook(identity, sid)`` when an authenticated socket comes up (after it entered its
     user and role channels). A failing hook is logged: it never refuses the connection."""
-    _register_connection_handlers()
     _connect_hooks.append(hook)
     return hook
 
 
 def on_disconnect(hook: ConnectHook) -> ConnectHook:
     """Call ``hook(identity, sid)`` when an authenticated socket goes away; failures are logged."""
-    _register_connection_handlers()
     _disconnect_hooks.append(hook)
     return hook
 
 
-def _register_connection_handlers() -> None:
-    # Bound with a domain's first socket handler, so the connect handler is there exactly when
-    # some event needs the identity it stores.
-    global _registered
-    if _registered:
-        return
-    _registered = True
+def register_connection_handlers(socketio) -> None:
+    """The authenticated connect and the disconnect, bound by the factory for roles with sockets."""
     socketio.on_event("connect", _connect)
     socketio.on_event("disconnect", _disconnect)
 

@@ -22,11 +22,6 @@ log = logging.getLogger(__name__)
 SOCKETS_TTL_S = 24 * 3600
 
 
-def user_sockets(uid: str) -> list[str]:
-    """Every socket the user has open on any process."""
-    return store.user_socket_ids(uid)
-
-
 def default_provider() -> str | None:
     """The provider of a room created without one: ROOM_DEFAULT_PROVIDER (vidnest, as the seeds
     say) while it is enabled, else the enabled provider with the best priority."""
@@ -103,7 +98,7 @@ def join_room(actor: Identity, room_id: str, sid: str | None = None, body: dict 
 
     _, room, participants = change_room(room_id, change)
     store.add_user_room(uid, room_id, ttl_s())
-    for socket_id in [sid] if sid else user_sockets(uid):
+    for socket_id in [sid] if sid else store.user_socket_ids(uid):
         broadcast.enter(socket_id, room_id)
     snapshot = initial_state(room, participants)
     Outbox.tell_caller(uid, sid, "initial_state", snapshot)
@@ -125,7 +120,7 @@ def leave_room(actor: Identity, room_id: str, sid: str | None = None, body: dict
         member = require_member(participants, uid)
         depart(room, participants, outbox, uid, now, reason="left")
         # membership is per user, so every tab of theirs stops hearing the room
-        outbox.leave(room["id"], set(member["sids"]) | set(user_sockets(uid)) | ({sid} if sid else set()))
+        outbox.leave(room["id"], set(member["sids"]) | set(store.user_socket_ids(uid)) | ({sid} if sid else set()))
         return {"roomId": room["id"], "userId": uid, "participants": st.participants_view(room, participants),
                 "adminId": room["adminId"] if participants else None, "closing": not participants}
 
@@ -211,7 +206,7 @@ def kick_user(actor: Identity, room_id: str, target: str, body: dict | None = No
         payload = {"kickedUserId": target, "participants": st.participants_view(room, participants),
                    "serverTime": now}
         outbox.room(room["id"], "user_kicked", payload)
-        outbox.leave(room["id"], set(member["sids"]) | set(user_sockets(target)))
+        outbox.leave(room["id"], set(member["sids"]) | set(store.user_socket_ids(target)))
         return payload
 
     result, _, _ = change_room(room_id, change)
