@@ -6,7 +6,7 @@ import marshmallow as ma
 from app.catalog.maturity import KINDS, RATINGS, SORTS, STATUSES
 from app.core.identity import TIERS
 from app.core.pagination import PaginationArgsSchema
-from app.core.schemas import MAX_DB_INT, CamelSchema, WholeMatch
+from app.core.schemas import MAX_DB_INT, CamelSchema, HttpUrl, WholeMatch
 
 
 
@@ -28,7 +28,6 @@ def db_id(**kwargs) -> ma.fields.Integer:
 
 
 LANGUAGE = WholeMatch(r"^[a-z]{2,3}$", error="Must be an ISO 639 language code such as 'en'")
-URL = ma.validate.URL(schemes={"http", "https"}, require_tld=False)
 
 
 # ---- query arguments -------------------------------------------------------------------
@@ -103,7 +102,7 @@ class EpisodeSchema(CamelSchema):
     synopsis = Text(load_default="", max_length=5000)
     runtime_minutes = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=1000))
     air_date = ma.fields.Date(allow_none=True)
-    still_url = Text(allow_none=True, max_length=1024, validate=URL)
+    still_url = HttpUrl(allow_none=True)
     tmdb_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=MAX_DB_INT))
     imdb_id = Text(allow_none=True, validate=WholeMatch(r"^tt\d{5,10}$"))
 
@@ -117,7 +116,7 @@ class SeasonUpdateSchema(CamelSchema):
     title = Text(load_default="", max_length=300)
     synopsis = Text(load_default="", max_length=5000)
     release_year = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1870, max=2100))
-    poster_url = Text(allow_none=True, max_length=1024, validate=URL)
+    poster_url = HttpUrl(allow_none=True)
 
 
 class SeasonSchema(SeasonUpdateSchema):
@@ -203,8 +202,8 @@ class ContentUpdateSchema(CamelSchema):
                             load_default=list,
                             validate=ma.validate.Length(max=20))
     cast = ma.fields.List(ma.fields.Nested(CreditSchema), load_default=list, validate=ma.validate.Length(max=200))
-    poster_url = Text(allow_none=True, max_length=1024, validate=URL)
-    backdrop_url = Text(allow_none=True, max_length=1024, validate=URL)
+    poster_url = HttpUrl(allow_none=True)
+    backdrop_url = HttpUrl(allow_none=True)
     tmdb_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=MAX_DB_INT))
     imdb_id = Text(allow_none=True, validate=WholeMatch(r"^tt\d{5,10}$"))
     tier_required = Text(load_default="free", validate=ma.validate.OneOf(TIERS))
