@@ -131,6 +131,7 @@ class ContentSources(MethodView):
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(403, response="FORBIDDEN", description="SUBSCRIPTION_REQUIRED or MATURITY_RESTRICTED")
     @blp.alt_response(404, response="NOT_FOUND")
+    @cross_field_rules(season="required when the title is a series", episode="required when the title is a series")
     def get(self, args, content_id):
         """Provider embeds for the title (a series needs season and episode), best provider first"""
         return ok(service.sources(content_id, _viewer(), args.get("season"), args.get("episode")))

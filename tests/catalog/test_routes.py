@@ -237,3 +237,13 @@ def test_nested_collections_are_documented_only_where_the_server_takes_them(clie
                       headers=admin_headers).get_json()["data"]["title"] == "Renamed"
     assert client.put(f"/api/v1/content/{series['id']}/seasons/{season_id}", json={"number": 1, "title": "One"},
                       headers=admin_headers).get_json()["data"]["title"] == "One"
+
+
+def test_a_series_sources_need_season_and_episode_as_the_document_says(client, admin_headers):
+    series = create(client, admin_headers, series_body(seasons=1, episodes=1))
+    rules = client.get("/openapi.json").get_json()["paths"]["/api/v1/content/{content_id}/sources"]["get"]
+    for query, field in (("", "season"), ("?season=1", "episode"), ("?episode=1", "season")):
+        response = client.get(f"/api/v1/content/{series['id']}/sources{query}")
+        assert response.status_code == 422 and set(response.get_json()["error"]["details"]["fields"]) == {field}
+        assert field in rules["x-crossFieldRules"]
+    assert client.get(f"/api/v1/content/{series['id']}/sources?season=1&episode=1").status_code == 200
