@@ -18,6 +18,7 @@ from app.core.outage import best_effort
 from app.core.timeutil import now_ms
 from app.errors import AppError, ConflictError, NotFoundError, ValidationError
 from app.extensions import db, redis
+from app.platform.outbound import check_target
 from app.providers import health, keys, registry
 from app.providers.models import CustomProvider
 from app.providers.registry import InvalidMediaRequest, Provider
@@ -136,9 +137,24 @@ def build_embed(provider_id: str, media_id: str, media_type: str = "movie", seas
 
 # ---- admin: custom providers -------------------------------------------------------------
 
+def _address_problems(values: dict) -> list[tuple[str, str]]:
+    """The server calls baseUrl (or healthUrl) for health checks: an admin may not store one it
+    will never call (``app.core.addresses``, under ``ALLOW_PRIVATE_TARGETS``)."""
+    problems = []
+    for name, field in (("base_url", "baseUrl"), ("health_url", "healthUrl")):
+        if values.get(name):
+            try:
+                check_target(values[name], field=field, storing=True)
+            except ValidationError as exc:
+                problems.append((field, exc.message))
+    return problems
+
+
 def _validate(values: dict) -> None:
     problems = registry.validate_definition(values["base_url"], values["movie_template"], values["tv_template"],
                                             values.get("health_url"))
+    malformed = {field for field, _ in problems}
+    problems += [problem for problem in _address_problems(values) if problem[0] not in malformed]
     if problems:
         fields: dict[str, list[str]] = {}
         for name, message in problems:
