@@ -96,7 +96,7 @@ class RoomById(MethodView):
 
 class RoomJoin(MethodView):
     @user_only
-    @blp.arguments(RoomRefSchema)
+    @blp.arguments(RoomRefSchema, required=False)
     @blp.response(200, envelope(RoomStateSchema))
     @_errors(401, 403, 404, 409, 422, 503, body=True)
     @cross_field_rules(**SAME_ROOM)
@@ -108,7 +108,7 @@ class RoomJoin(MethodView):
 
 class RoomLeave(MethodView):
     @user_only
-    @blp.arguments(RoomRefSchema)
+    @blp.arguments(RoomRefSchema, required=False)
     @blp.response(200, envelope(MembershipSchema))
     @_errors(401, 403, 404, 422, 503, body=True)
     @cross_field_rules(**SAME_ROOM)
@@ -132,7 +132,7 @@ class RoomPlayback(MethodView):
 
 class RoomSync(MethodView):
     @user_only
-    @blp.arguments(RoomRefSchema)
+    @blp.arguments(RoomRefSchema, required=False)
     @blp.response(200, envelope(RoomStateSchema))
     @_errors(401, 403, 404, 422, 503, body=True)
     @cross_field_rules(**SAME_ROOM)
