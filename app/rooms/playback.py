@@ -65,12 +65,13 @@ def _caller(actor: Identity, body: dict | None) -> str:
     return uid
 
 
-def _as_member(room_id: str, uid: str, act: Callable[[dict, dict, Outbox, int, dict], Any]) -> Any:
+def _as_member(room_id: str, actor: Identity, act: Callable[[dict, dict, Outbox, int, dict], Any]) -> Any:
     """Run ``act(room, participants, outbox, now, member)`` as one room change, the caller being a
-    member (``NOT_IN_ROOM`` otherwise) who was just seen; returns what ``act`` returns."""
+    member (``NOT_IN_ROOM`` otherwise, ``ROOM_NOT_FOUND`` from a private room) who was just seen;
+    returns what ``act`` returns."""
 
     def change(room, participants, outbox, now):
-        member = require_member(participants, uid)
+        member = require_member(room, participants, actor)
         member["lastSeen"] = now
         return act(room, participants, outbox, now, member)
 
@@ -129,7 +130,7 @@ def playback_action(actor: Identity, room_id: str, action: dict, sid: str | None
         outbox.room(room["id"], event, payload)
         return payload
 
-    return _as_member(room_id, uid, act)
+    return _as_member(room_id, actor, act)
 
 
 def resolve_pending_play(room_id: str) -> None:
@@ -162,7 +163,7 @@ def update_time(actor: Identity, room_id: str, current_time: float, body: dict |
         member["driftMs"] = st.drift_ms(room["state"], current_time, now)
         return {"driftMs": member["driftMs"], "state": dict(room["state"]), "serverTime": now, "broadcast": False}
 
-    return _as_member(room_id, uid, act)
+    return _as_member(room_id, actor, act)
 
 
 def sync_request(actor: Identity, room_id: str, sid: str | None = None, body: dict | None = None) -> dict:
@@ -174,7 +175,7 @@ def sync_request(actor: Identity, room_id: str, sid: str | None = None, body: di
         outbox.caller(uid, sid, "sync_response", payload)
         return payload
 
-    return _as_member(room_id, uid, act)
+    return _as_member(room_id, actor, act)
 
 
 def heartbeat(actor: Identity, room_id: str, rtt_ms: int | None = None, body: dict | None = None) -> dict:
@@ -185,7 +186,7 @@ def heartbeat(actor: Identity, room_id: str, rtt_ms: int | None = None, body: di
             member["rttMs"] = int(rtt_ms)
         return {"roomId": room["id"], "serverTime": now, "version": room["version"] + 1}
 
-    return _as_member(room_id, uid, act)
+    return _as_member(room_id, actor, act)
 
 
 def time_sync(client_time: float) -> dict:
@@ -214,7 +215,7 @@ def player_state(actor: Identity, room_id: str, body: dict) -> dict:
         return {"userId": uid, "state": member["state"], "driftMs": member["driftMs"],
                 "waitingFor": st.waiting_for(participants), "serverTime": now}
 
-    return _as_member(room_id, uid, act)
+    return _as_member(room_id, actor, act)
 
 
 def chat_message(actor: Identity, room_id: str, text: str, body: dict | None = None) -> dict:
@@ -229,7 +230,7 @@ def chat_message(actor: Identity, room_id: str, text: str, body: dict | None = N
         return {"userId": uid, "displayName": member["displayName"], "text": clean, "serverTime": now}
 
     # Membership first (a non-member must not spend the counter), then the limit, then send.
-    message = _as_member(room_id, uid, act)
+    message = _as_member(room_id, actor, act)
     if not store.allow_chat(room_id, uid, int(cfg("ROOM_CHAT_RATE_LIMIT")), int(cfg("ROOM_CHAT_RATE_WINDOW"))):
         raise RateLimitError("You are sending messages too fast", headers={"Retry-After": str(cfg("ROOM_CHAT_RATE_WINDOW"))})
     store.append_chat(room_id, message, int(cfg("ROOM_CHAT_HISTORY")), int(cfg("ROOM_IDLE_TTL")) + 3600)
