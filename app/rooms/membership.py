@@ -12,6 +12,7 @@ from app.providers import service as providers
 from app.rooms import broadcast, invites, store
 from app.rooms import state as st
 from app.rooms.changes import actor_id, cfg, change_room, check_claims, depart, require_member, ttl_s
+from app.rooms.entitlement import Entitlements
 from app.rooms.errors import InviteInvalid, NotRoomAdmin, ParticipantNotFound, RoomFull, RoomNotFound
 from app.rooms.lifetime import reap_room
 from app.rooms.outbox import Outbox
@@ -35,6 +36,7 @@ def default_provider() -> str | None:
 def create_room(actor: Identity, body: dict, sid: str | None = None) -> dict:
     """Create a room with the caller as admin and only member; ``room_created`` goes to the caller.
 
+    The caller must be entitled to the title (the catalog's check; ids outside it pass).
     The answer (and ``room_created``) carries the room's ``invite``, which only its creator
     receives here; members read it later with ``get_invite``.
     """
@@ -47,6 +49,7 @@ def create_room(actor: Identity, body: dict, sid: str | None = None) -> dict:
     provider_id = body.get("provider_id") or default_provider()
     if body.get("provider_id") and not providers.is_enabled(provider_id):
         raise ValidationError(f"Unknown or disabled provider {provider_id!r}", field="providerId")
+    Entitlements(actor).require(body["media_type"], str(body["media_id"]))
     now = now_ms()
     room_id = secrets.token_urlsafe(9)
     room = {
@@ -75,12 +78,14 @@ def join_room(actor: Identity, room_id: str, sid: str | None = None, body: dict 
 
     A private room lets in its members, platform admins and whoever sends its current
     ``inviteCode``; anyone else is answered as a missing room would be (``invites.admit``).
+    A joiner (rejoins too) must be entitled to the room's title (the catalog's code otherwise).
     The joiner gets ``initial_state``; the room hears ``user_joined`` only for a new member.
     """
     uid = actor_id(actor)
     body = body or {}
     check_claims(actor, body)
     code = body.get("invite_code")
+    checks = Entitlements(actor)
 
     def change(room, participants, outbox, now):
         member = participants.get(uid)
@@ -89,6 +94,9 @@ def join_room(actor: Identity, room_id: str, sid: str | None = None, body: dict 
             invites.admit(room, participants, actor, code)
             if uid in room["kicked"]:
                 raise AuthorizationError("You were removed from this room")
+        # after the invite: a refusal names the title's rating, which only invitees may learn
+        checks.require(room["state"]["mediaType"], room["state"]["mediaId"])
+        if not rejoin:
             if len(participants) >= int(room["options"]["maxParticipants"]):
                 raise RoomFull()
             member = participants[uid] = st.new_member(uid, actor.display_name, now)

@@ -16,6 +16,7 @@ from app.rooms import state as st
 from app.rooms.broadcast import to_room
 from app.rooms import store
 from app.rooms.changes import actor_id, cfg, change_room, check_claims, require_member
+from app.rooms.entitlement import Entitlements, remove_unentitled
 from app.rooms.errors import NotRoomAdmin, RoomNotFound
 from app.rooms.outbox import Outbox
 
@@ -81,12 +82,18 @@ def _as_member(room_id: str, actor: Identity, act: Callable[[dict, dict, Outbox,
 
 def playback_action(actor: Identity, room_id: str, action: dict, sid: str | None = None,
                     body: dict | None = None) -> dict:
-    """Apply one ``{type, data}`` action under the room's control rules; emits to the room."""
+    """Apply one ``{type, data}`` action under the room's control rules; emits to the room.
+
+    ``changeMedia`` and ``changeEpisode`` need the caller to be entitled to the title; members
+    who are not are removed and told why before the room hears of the change.
+    """
     uid = _caller(actor, body)
     kind = action["type"]
     if kind == "changeProvider" and not providers.is_enabled(action["data"]["provider"]):
         raise ValidationError(f"Unknown or disabled provider {action['data']['provider']!r}",
                               field="action.data.provider")
+
+    checks = Entitlements(actor)
 
     def act(room, participants, outbox, now, member):
         if not st.can_act(room, uid, kind):
@@ -119,9 +126,14 @@ def playback_action(actor: Identity, room_id: str, action: dict, sid: str | None
         if kind == "changeEpisode" and state["mediaType"] != "tv":
             raise ValidationError("changeEpisode needs a tv room: this room plays a movie (changeMedia switches "
                                   "it to a series)", field="action.type", code="NOT_A_SERIES")
+        if kind != "changeProvider":
+            checks.require(action["data"].get("mediaType") or state["mediaType"],
+                           action["data"].get("mediaId") or state["mediaId"])
         st.apply_change(state, kind, action["data"], now)
         state.pop("effectiveAt", None)
         room["pendingPlay"] = None
+        if kind != "changeProvider":
+            remove_unentitled(room, participants, outbox, checks, now)  # before the change is announced
         event = {"changeEpisode": "episode_changed", "changeProvider": "provider_changed",
                  "changeMedia": "media_changed"}[kind]
         payload = _updated(room, action, uid, now)
