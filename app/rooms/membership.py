@@ -58,7 +58,8 @@ def create_room(actor: Identity, body: dict, sid: str | None = None) -> dict:
                     "isPublic": bool(body.get("is_public", True)), "waitForAll": bool(body.get("wait_for_all", True))},
         "state": st.new_state(str(body["media_id"]), body["media_type"], provider_id,
                               body.get("season"), body.get("episode"), now),
-        "kicked": [], "emptySince": None, "pendingPlay": None, "lastTimeBroadcast": 0, "invite": invites.new_invite(now),
+        "kicked": [], "emptySince": None, "pendingPlay": None, "lastTimeBroadcast": 0,
+        "invite": invites.new_invite(now),
     }
     member = st.new_member(uid, actor.display_name, now)
     if sid:

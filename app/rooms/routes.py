@@ -15,7 +15,6 @@ from app.core.api import cross_field_rules
 from app.core.envelope import envelope, ok, page_envelope
 from app.core.identity import auth_required, current_identity
 from app.core.pagination import PaginationArgsSchema, page_meta
-from app.errors import ValidationError
 from app.rooms import service
 from app.rooms.schemas import (
     ActionResultSchema, CreatedRoomSchema, CreateRoomSchema, InviteSchema, JoinRoomSchema, KickUserSchema,
@@ -46,7 +45,7 @@ def _errors(*statuses, body: bool = False):
     return decorator
 
 
-SAME_ROOM = {"roomId": "optional; when sent it must equal the roomId of the path"}
+SAME_ROOM = {"roomId": "optional; when sent it must equal the roomId of the path (else 409 ROOM_MISMATCH)"}
 ACTION_DATA = {"action": "action.data carries what action.type needs: currentTime for seek and updateTime, "
                          "playbackRate for setPlaybackRate, season and episode for changeEpisode (tv rooms), "
                          "provider for changeProvider, mediaId and mediaType for changeMedia"}
@@ -61,9 +60,9 @@ CREATE_RULES = {
 }
 
 
-def _same_room(path_id: str, body: dict) -> None:
-    if body.get("room_id") not in (None, path_id):
-        raise ValidationError("roomId in the body differs from the one in the path", field="roomId")
+def _same_room(path_id: str, body: dict | None) -> None:
+    if (body or {}).get("room_id") not in (None, path_id):
+        raise service.RoomMismatch()
 
 
 class Rooms(MethodView):
@@ -79,7 +78,7 @@ class Rooms(MethodView):
     @user_only
     @blp.arguments(CreateRoomSchema)
     @blp.response(201, envelope(CreatedRoomSchema))
-    @_errors(401, 403, 422, body=True)
+    @_errors(401, 403, 404, 422, body=True)
     @cross_field_rules(**CREATE_RULES)
     def post(self, body):
         """Create a room; the caller is its admin and gets its invite (emits room_created)"""
@@ -111,7 +110,7 @@ class RoomLeave(MethodView):
     @user_only
     @blp.arguments(RoomRefSchema, required=False)
     @blp.response(200, envelope(MembershipSchema))
-    @_errors(401, 403, 404, 422, 503, body=True)
+    @_errors(401, 403, 404, 409, 422, 503, body=True)
     @cross_field_rules(**SAME_ROOM)
     def post(self, body, room_id):
         """Leave (emits user_left, admin_changed when the admin leaves)"""
@@ -123,7 +122,7 @@ class RoomPlayback(MethodView):
     @user_only
     @blp.arguments(PlaybackSchema)
     @blp.response(200, envelope(ActionResultSchema))
-    @_errors(401, 403, 404, 422, 503, body=True)
+    @_errors(401, 403, 404, 409, 422, 503, body=True)
     @cross_field_rules(**SAME_ROOM, **ACTION_DATA)
     def post(self, body, room_id):
         """Apply a playback action (emits playback_updated / episode_changed / ...)"""
@@ -135,7 +134,7 @@ class RoomSync(MethodView):
     @user_only
     @blp.arguments(RoomRefSchema, required=False)
     @blp.response(200, envelope(RoomStateSchema))
-    @_errors(401, 403, 404, 422, 503, body=True)
+    @_errors(401, 403, 404, 409, 422, 503, body=True)
     @cross_field_rules(**SAME_ROOM)
     def post(self, body, room_id):
         """The room's current state and the server clock (emits sync_response to the caller)"""
@@ -154,7 +153,7 @@ class RoomInvite(MethodView):
     @user_only
     @blp.arguments(RoomRefSchema, required=False)
     @blp.response(200, envelope(InviteSchema))
-    @_errors(401, 403, 404, 422, 503, body=True)
+    @_errors(401, 403, 404, 409, 422, 503, body=True)
     @cross_field_rules(**SAME_ROOM)
     def post(self, body, room_id):
         """Replace the invite code; the old one stops working (room admin; emits invite_changed)"""
@@ -166,7 +165,7 @@ class RoomTransferAdmin(MethodView):
     @user_only
     @blp.arguments(TransferAdminSchema)
     @blp.response(200, envelope(MembershipSchema))
-    @_errors(401, 403, 404, 422, 503, body=True)
+    @_errors(401, 403, 404, 409, 422, 503, body=True)
     @cross_field_rules(**SAME_ROOM)
     def post(self, body, room_id):
         """Hand the admin role to another member (emits admin_changed)"""
@@ -178,7 +177,7 @@ class RoomKickUser(MethodView):
     @user_only
     @blp.arguments(KickUserSchema)
     @blp.response(200, envelope(MembershipSchema))
-    @_errors(401, 403, 404, 422, 503, body=True)
+    @_errors(401, 403, 404, 409, 422, 503, body=True)
     @cross_field_rules(**SAME_ROOM)
     def post(self, body, room_id):
         """Remove a member for good (emits user_kicked)"""

@@ -13,7 +13,9 @@ The work is done by inner modules, each one responsibility:
 """
 from __future__ import annotations
 
-from app.rooms.errors import InviteInvalid, NotInRoom, NotRoomAdmin, ParticipantNotFound, RoomFull, RoomNotFound
+from app.rooms.errors import (
+    InviteInvalid, NotInRoom, NotRoomAdmin, ParticipantNotFound, RoomFull, RoomMismatch, RoomNotFound,
+)
 from app.rooms.invites import get_invite, rotate_invite
 from app.rooms.lifetime import close_idle_rooms, close_room, reap_room
 from app.rooms.membership import (
@@ -25,7 +27,7 @@ from app.rooms.playback import (
 from app.rooms.queries import get_room, list_public_rooms, room_providers, stats
 
 __all__ = [
-    "InviteInvalid", "NotInRoom", "NotRoomAdmin", "ParticipantNotFound", "RoomFull", "RoomNotFound",
+    "InviteInvalid", "NotInRoom", "NotRoomAdmin", "ParticipantNotFound", "RoomFull", "RoomMismatch", "RoomNotFound",
     "create_room", "join_room", "leave_room", "transfer_admin", "kick_user", "connect_user", "disconnect_user",
     "get_invite", "rotate_invite",
     "playback_action", "update_time", "sync_request", "heartbeat", "time_sync", "player_state", "chat_message",

@@ -28,7 +28,8 @@ def test_stats_and_listings_show_a_private_room_to_members_and_admins_only(clien
     missing = client.get(f"{API}/rooms/nosuchroom", headers=auth_headers(outsider))
     assert _error(hidden) == _error(missing) == (404, "ROOM_NOT_FOUND", "The room does not exist")
     for viewer in (owner, admin):
-        assert client.get(f"{API}/rooms/{private['id']}", headers=auth_headers(viewer)).get_json()["data"]["name"] == "Just us"
+        seen = client.get(f"{API}/rooms/{private['id']}", headers=auth_headers(viewer)).get_json()["data"]
+        assert seen["name"] == "Just us"
 
 
 def test_the_creator_gets_the_invite_and_joining_needs_it(client, make_user, auth_headers):
@@ -74,14 +75,16 @@ def test_members_read_the_invite_and_the_room_admin_rotates_it(client, make_user
     new = rotated.get_json()["data"]["inviteCode"]
     assert new != old and client.get(invite_url, headers=auth_headers(member)).get_json()["data"]["inviteCode"] == new
     join = f"{API}/rooms/{room['id']}/join"
-    assert _error(client.post(join, json={"inviteCode": old}, headers=auth_headers(late)))[:2] == (403, "INVITE_INVALID")
+    stale = client.post(join, json={"inviteCode": old}, headers=auth_headers(late))
+    assert _error(stale)[:2] == (403, "INVITE_INVALID")
     assert client.post(join, json={"inviteCode": new}, headers=auth_headers(late)).status_code == 200
 
 
 def test_a_public_room_needs_no_invite(client, make_user, auth_headers):
     room = create(client, auth_headers(make_user()))
     assert room["invite"]["isPublic"] is True
-    joined = client.post(f"{API}/rooms/{room['id']}/join", json={"inviteCode": "stale"}, headers=auth_headers(make_user()))
+    joined = client.post(f"{API}/rooms/{room['id']}/join", json={"inviteCode": "stale"},
+                         headers=auth_headers(make_user()))
     assert joined.status_code == 200
 
 
@@ -99,8 +102,9 @@ def test_private_rooms_over_sockets(server, connect, make_user):
     state = g.ok("join_room", {"roomId": room["id"], "inviteCode": code})
     assert [m["text"] for m in state["chat"]] == ["secret plans"]
     assert g.ok("get_invite", {"roomId": room["id"]})["inviteCode"] == code
-    for event, payload in (("chat_message", {"roomId": room["id"], "text": "hi"}), ("sync_request", {"roomId": room["id"]}),
-                           ("get_invite", {"roomId": room["id"]}), ("rotate_invite", {"roomId": room["id"]})):
+    for event, payload in (("chat_message", {"roomId": room["id"], "text": "hi"}),
+                           ("sync_request", {"roomId": room["id"]}), ("get_invite", {"roomId": room["id"]}),
+                           ("rotate_invite", {"roomId": room["id"]})):
         assert x.call(event, payload)["error"]["code"] == "ROOM_NOT_FOUND", event
     assert g.call("rotate_invite", {"roomId": room["id"]})["error"]["code"] == "NOT_ROOM_ADMIN"
     rotated = o.ok("rotate_invite", {"roomId": room["id"]})

@@ -86,7 +86,8 @@ def test_legacy_paths_share_the_handlers_and_check_claimed_ids(client, make_user
                       headers=auth_headers(guest))
     assert own.status_code == 200
     other_room = client.post(f"{LEGACY}/rooms/{room['id']}/leave", json={"roomId": "other"}, headers=auth_headers(guest))
-    assert other_room.status_code == 422 and "roomId" in other_room.get_json()["error"]["details"]["fields"]
+    assert other_room.status_code == 409 and other_room.get_json()["error"]["code"] == "ROOM_MISMATCH"
+    assert "roomId" in other_room.get_json()["error"]["details"]["fields"]
     not_admin = client.post(f"{LEGACY}/rooms/{room['id']}/kick-user",
                             json={"userIdToKick": str(admin["id"]), "adminId": str(admin["id"])},
                             headers=auth_headers(guest))
