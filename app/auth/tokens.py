@@ -17,9 +17,11 @@ class TokenInvalid(Exception):
 
 def issue_access_token(secret: str, *, user_id: int, uid: str, role: str, tier: str, ttl: int,
                        email: str | None = None, name: str | None = None) -> str:
+    """A signed access token. ``jti`` is random, so two tokens issued in the same second for the
+    same user differ (a denylist or a log can name one of them)."""
     now = int(time.time())
     claims = {"sub": str(user_id), "uid": uid, "role": role, "tier": tier, "email": email, "name": name,
-              "typ": "access", "iss": ISSUER, "iat": now, "exp": now + ttl}
+              "typ": "access", "iss": ISSUER, "iat": now, "exp": now + ttl, "jti": new_token_id()}
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
@@ -36,7 +38,12 @@ def decode_access_token(secret: str, token: str) -> dict:
     return claims
 
 
+def new_token_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
 def new_refresh_token() -> str:
+    """An opaque refresh token: 48 random bytes, unique by construction (only its hash is stored)."""
     return secrets.token_urlsafe(48)
 
 

@@ -74,6 +74,21 @@ def active_session(user_id: int, item: str) -> str | None:
     return redis.get(keys.active(user_id, item))
 
 
+def forget(user_id: int, item: str | None, at_ms: int, ttl: int) -> None:
+    """Forget what the user reported up to ``at_ms`` on ``item`` (every item when None)."""
+    redis.set(keys.forgotten(user_id, item), at_ms, ex=ttl)
+
+
+def forgotten_until(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """For each (user id, item key): the server time (ms) up to which its reports are forgotten (0: none)."""
+    pairs = sorted(pairs)
+    if not pairs:
+        return {}
+    names = [name for user_id, item in pairs for name in (keys.forgotten(user_id), keys.forgotten(user_id, item))]
+    values = [int(value or 0) for value in redis.mget(names)]
+    return {pair: max(values[2 * index], values[2 * index + 1]) for index, pair in enumerate(pairs)}
+
+
 def take_dirty() -> list[str]:
     """Move the dirty set into the flushing set (keeping what a dead flush left) and list it."""
     pipe = redis.pipeline(transaction=True)

@@ -7,9 +7,10 @@ from sqlalchemy import delete, select
 from app.catalog import service as catalog
 from app.catalog.service import Viewer
 from app.core.pagination import paginate
-from app.core.timeutil import as_utc
+from app.core.timeutil import as_utc, now_ms
 from app.errors import NotFoundError
 from app.extensions import db
+from app.playback import buffer
 from app.playback.models import WatchHistory
 from app.playback.progress import percent
 
@@ -34,15 +35,31 @@ def list_history(user_id: int, page: int, per_page: int) -> tuple[list[dict], di
 
 
 def delete_history(user_id: int, entry_id: int | None = None) -> int:
-    """Delete one entry (NOT_FOUND when it is not the user's) or all of them; returns the count."""
+    """Delete one entry (NOT_FOUND when it is not the user's) or all of them; returns the count.
+
+    The viewing goes with its entry: what the user reported on the item (every item, for all) up
+    to now is forgotten, so no new session resumes there and a later flush of reports still in
+    the buffer does not bring the entry back. Reports sent after the delete are a new viewing.
+    """
     stmt = delete(WatchHistory).where(WatchHistory.user_id == user_id)
+    item = None
     if entry_id is not None:
+        item = db.session.scalar(select(WatchHistory.item_key).where(WatchHistory.user_id == user_id,
+                                                                     WatchHistory.id == entry_id))
+        if item is None:
+            raise NotFoundError("The history entry was not found")
         stmt = stmt.where(WatchHistory.id == entry_id)
+    # Redis first: if it is down nothing is deleted (503), and a flush after this point skips the state
+    buffer.forget(user_id, item, now_ms(), _forget_ttl())
     count = db.session.execute(stmt).rowcount
     db.session.commit()
-    if entry_id is not None and count == 0:
-        raise NotFoundError("The history entry was not found")
     return count
+
+
+def _forget_ttl() -> int:
+    # a session's state lives PLAYBACK_SESSION_TTL after its last report, an ended one an hour
+    # (buffer.mark_ended): the mark outlives every state it hides
+    return current_app.config["PLAYBACK_SESSION_TTL"] + 3600
 
 
 def continue_watching(viewer: Viewer) -> list[dict]:

@@ -14,6 +14,12 @@ def active(user_id: int, item_key: str) -> str:
     return key("playback", "active", user_id, item_key)
 
 
+def forgotten(user_id: int, item_key: str | None = None) -> str:
+    """Server time (epoch ms) up to which a user's reports on one item (or, without an item, on
+    every item) were forgotten by a history delete; expires once no such report can be alive."""
+    return key("playback", "forgotten", user_id, *([item_key] if item_key else []))
+
+
 def dirty() -> str:
     """Session ids with reports not yet written to the database."""
     return key("playback", "dirty")

@@ -40,11 +40,17 @@ def _from_ms(value: str | int | None) -> datetime:
     return datetime.fromtimestamp(int(float(value or 0)) / 1000, tz=timezone.utc)
 
 
+def _reported_ms(state: dict) -> int:
+    return int(float(state.get("reported_ms") or 0))
+
+
 def _resume_point(user_id: int, key: str, duration: float) -> float:
     """Where a new session starts: the unflushed state of the last session when there is one,
     else the history entry."""
     previous = buffer.active_session(user_id, key)
     state = buffer.read(previous) if previous else {}
+    if state and _reported_ms(state) <= buffer.forgotten_until({(user_id, key)})[(user_id, key)]:
+        state = {}  # reported before the history entry was deleted: forgotten with it
     if state:
         return resume(float(state.get("position") or 0), duration, _rules()).position
     entry = db.session.execute(
@@ -128,6 +134,7 @@ def _write_states(states: list[dict]) -> tuple[int, list[int]]:
     items = {s["item_key"] for s in live}
     history = {(h.user_id, h.item_key): h for h in db.session.scalars(
         select(WatchHistory).where(WatchHistory.user_id.in_(users), WatchHistory.item_key.in_(items)))} if live else {}
+    forgotten = buffer.forgotten_until({(rows[s["sid"]].user_id, s["item_key"]) for s in live})
     rules, completed, written = _rules(), [], 0
     for state in live:
         row = rows[state["sid"]]
@@ -147,18 +154,20 @@ def _write_states(states: list[dict]) -> tuple[int, list[int]]:
             row.completed = True  # once per session, however many reports cross the line
             catalog.count_completion(row.content_id)
             completed.append(row.content_id)
+        written += 1
         key = (row.user_id, state["item_key"])
+        reported_ms = _reported_ms(state)
+        if reported_ms <= forgotten[key]:
+            continue  # the user deleted this viewing from their history after this report
         entry = history.get(key)
         if entry is None:
             entry = WatchHistory(user_id=row.user_id, content_id=row.content_id, episode_id=row.episode_id,
                                  item_key=state["item_key"], reported_ms=-1)
             db.session.add(entry)
             history[key] = entry
-        reported_ms = int(float(state.get("reported_ms") or 0))
         if reported_ms >= entry.reported_ms:  # an older session's state never overwrites a newer viewing
             entry.position, entry.duration, entry.completed = outcome.position, row.duration, outcome.completed
             entry.reported_ms, entry.last_watched_at = reported_ms, reported
-        written += 1
     db.session.commit()
     return written, completed
 

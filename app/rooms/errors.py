@@ -22,3 +22,8 @@ class NotInRoom(AppError):
 
 class ParticipantNotFound(AppError):
     code, status, message = "PARTICIPANT_NOT_FOUND", 404, "That user is not in this room"
+
+
+class InviteInvalid(AppError):
+    # Also the answer for a code sent to a room that does not exist: a wrong guess learns nothing.
+    code, status, message = "INVITE_INVALID", 403, "The invite code is not valid (it may have been replaced)"

@@ -109,3 +109,28 @@ def test_token_signed_with_another_key_is_refused(client, user):
     token = tokens.issue_access_token("another-secret-that-is-long-enough-for-hs256", user_id=user["id"], uid=user["uid"], role="admin",
                                       tier="family", ttl=600)
     assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def _claims(token: str) -> dict:
+    import base64
+    import json
+
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def test_two_refreshes_in_the_same_second_give_different_tokens_that_both_work(client, make_user):
+    user = make_user()
+    refresh = client.post("/api/v1/auth/login",
+                          json={"email": user["email"], "password": user["password"]}).get_json()["data"]["refreshToken"]
+    for _ in range(20):  # until two rotations land in the same second (almost always the first try)
+        first = client.post("/api/v1/auth/refresh", json={"refreshToken": refresh}).get_json()["data"]
+        second = client.post("/api/v1/auth/refresh", json={"refreshToken": first["refreshToken"]}).get_json()["data"]
+        refresh = second["refreshToken"]
+        if _claims(first["accessToken"])["iat"] == _claims(second["accessToken"])["iat"]:
+            break
+    assert first["accessToken"] != second["accessToken"] and first["refreshToken"] != second["refreshToken"]
+    assert _claims(first["accessToken"])["jti"] != _claims(second["accessToken"])["jti"]
+    for bundle in (first, second):
+        me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {bundle['accessToken']}"})
+        assert me.status_code == 200 and me.get_json()["data"]["id"] == user["id"]

@@ -12,7 +12,7 @@ import pytest
 
 _BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 _HTML_PAGES = ("/docs", "/monitoring/dashboard", "/watch-together/demo", "/static", "/watch-together/static")
-_SAMPLE = {"IntegerConverter": 1, "ResourceIdConverter": "abc1", "PathConverter": "x1", "UnicodeConverter": "x1"}
+_SAMPLE = {"IntegerConverter": 1, "DatabaseIdConverter": 1, "ResourceIdConverter": "abc1", "PathConverter": "x1", "UnicodeConverter": "x1"}
 
 
 def _concrete(rule) -> str:

@@ -229,3 +229,41 @@ def test_across_sessions_the_newest_viewing_wins(client, admin_headers, user_hea
     flush()
     entries = history(client, user_headers)
     assert len(entries) == 1 and entries[0]["position"] == 2000
+
+
+def play(client, headers, content_id):
+    response = client.post(f"/api/v1/streaming/play/{content_id}", headers=headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["data"]
+
+
+def test_deleting_a_history_entry_forgets_its_resume_point(client, admin_headers, user_headers, flush):
+    movie = create(client, admin_headers, movie_body(title="Forget Me", runtimeMinutes=100))
+    kept = create(client, admin_headers, movie_body(title="Keep Me", runtimeMinutes=100))
+    report(client, user_headers, play(client, user_headers, movie["id"])["sessionId"], 1000)
+    report(client, user_headers, play(client, user_headers, kept["id"])["sessionId"], 2000)
+    flush()
+    assert play(client, user_headers, movie["id"])["resumePosition"] == 1000
+    entry = next(e for e in history(client, user_headers) if e["content"]["title"] == "Forget Me")
+    assert client.delete(f"/api/v1/users/me/history/{entry['id']}", headers=user_headers).status_code == 200
+    assert play(client, user_headers, movie["id"])["resumePosition"] == 0
+    flush()  # the buffered state of the forgotten viewing does not bring the entry back
+    assert [e["content"]["title"] for e in history(client, user_headers)] == ["Keep Me"]
+    assert play(client, user_headers, movie["id"])["resumePosition"] == 0
+    assert play(client, user_headers, kept["id"])["resumePosition"] == 2000  # the other entry keeps its point
+
+
+def test_clearing_the_history_forgets_unflushed_viewings_too(client, admin_headers, user_headers, flush):
+    movie = create(client, admin_headers, movie_body(runtimeMinutes=100))
+    session_id = play(client, user_headers, movie["id"])["sessionId"]
+    report(client, user_headers, session_id, 1000)  # buffered, not yet flushed
+    assert client.delete("/api/v1/users/me/history", headers=user_headers).status_code == 200
+    flush()
+    assert history(client, user_headers) == []
+    assert client.get("/api/v1/users/me/continue-watching", headers=user_headers).get_json()["data"] == []
+    assert play(client, user_headers, movie["id"])["resumePosition"] == 0
+    # watching on after the delete is a new viewing: it is remembered
+    time.sleep(0.005)
+    report(client, user_headers, session_id, 1500)
+    flush()
+    assert [e["position"] for e in history(client, user_headers)] == [1500]

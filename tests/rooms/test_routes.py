@@ -124,3 +124,22 @@ def test_demo_page_and_its_local_client_library(client):
     assert b"cdn" not in page.data.lower()
     library = client.get("/watch-together/static/socket.io.min.js")
     assert library.status_code == 200 and b"io" in library.data
+
+
+@pytest.mark.parametrize("action", ["join", "leave", "sync"])
+def test_the_optional_room_bodies_are_documented_as_optional(client, action):
+    """join, leave and sync take the room from the path: the document and the server agree
+    that their body may be left out."""
+    spec = client.get("/openapi.json").get_json()
+    for prefix in (API, LEGACY):
+        operation = spec["paths"][f"{prefix}/rooms/{{room_id}}/{action}"]["post"]
+        assert operation["requestBody"].get("required", False) is False, prefix
+
+
+def test_join_sync_and_leave_without_a_body(client, make_user, auth_headers):
+    admin, guest = make_user(), make_user()
+    room = create(client, auth_headers(admin))
+    for action in ("join", "sync", "leave"):
+        answer = client.post(f"{API}/rooms/{room['id']}/{action}", headers=auth_headers(guest))
+        assert answer.status_code == 200, (action, answer.get_json())
+    assert answer.get_json()["data"]["participants"][0]["userId"] == str(admin["id"])
