@@ -136,7 +136,7 @@ class EnvelopeHandler(WebSocketHandler):
         from app.core.origins import refusal_cors_headers
 
         origin = _origin_in(self._head.lines) if self._head is not None else None
-        method = (getattr(self, "command", None) or "GET").upper()
+        method = (getattr(self, "requestline", None) or "GET").split(" ", 1)[0].upper()  # this request's
         try:
             return refusal_cors_headers(getattr(self.server, "application", None), origin, method)
         except Exception:  # a refusal is answered even when the CORS rule cannot be read

@@ -164,8 +164,9 @@ class MarqueeLimiter(Limiter):
         its order; a budget it ends up not counting (exempt request or route) is never sent,
         because the batch only runs when Flask-Limiter hits one of its keys.
         """
-        if not has_request_context() or not (self.enabled and self.initialized):
-            return
+        g._rate_limit_batch = None
+        if not (self.enabled and self.initialized) or not_signed_in():
+            return  # anonymous: the address budget alone, nothing to batch
         try:
             endpoint = self.identify_request()
             planned = []
