@@ -63,10 +63,13 @@ def create_app(config_name: str | None = None, role: str | Role = "web", **overr
 
 
 def _init_extensions(app: Flask, domains: list[Domain], role: Role) -> None:
-    from app.core.origins import socket_origin_check
+    from flask_limiter import RateLimitExceeded
+
+    from app.core.origins import cors_options, socket_origin_check
     from app.core.outage import register_outage_handler
+    from app.core.ratelimit import rate_limited_response
     from app.core.redis_clients import redis_options
-    from app.core.request_context import init_body_checks, init_request_context
+    from app.core.request_context import init_body_checks, init_options_answers, init_request_context
     from app.core.socket_packets import StrictPacket
     from app.core.socketio_queue import client_manager as socketio_client_manager
     from app.core.sqlite import configure_sqlite
@@ -83,16 +86,16 @@ def _init_extensions(app: Flask, domains: list[Domain], role: Role) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
     init_request_context(app)
     init_metrics(app)
-    cors.init_app(app, origins=app.config["CORS_ORIGINS"], supports_credentials=True,
-                  expose_headers=["X-Request-ID", "X-RateLimit-Limit", "X-RateLimit-Remaining",
-                                  "X-RateLimit-Reset", "Retry-After"])
+    cors.init_app(app, **cors_options(app.config))  # the web server's own refusals use the same rule
     compress.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", redis_options(app.config))
     limiter.init_app(app)
+    init_options_answers(app)  # after compress and the limiter, so it runs before them
     init_body_checks(app)
     if role.serves_http:
         _init_api(app)
     register_error_handlers(app)
+    app.register_error_handler(RateLimitExceeded, rate_limited_response)
     register_outage_handler(app)
     socketio.init_app(
         app,

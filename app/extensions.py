@@ -11,7 +11,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase
 
 from app.core.api import MarqueeApi
-from app.core.ratelimit import MarqueeLimiter, client_budget, limiter_exempt, limiter_key
+from app.core.ratelimit import MarqueeLimiter, budgets, limiter_exempt, limiter_key
 
 
 class Base(DeclarativeBase):
@@ -51,9 +51,10 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 api = MarqueeApi()
 socketio = SocketIO()
-# one budget per client across every route (an application limit), route limits on top
-limiter = MarqueeLimiter(key_func=limiter_key, application_limits=[client_budget])
-limiter.request_filter(limiter_exempt)  # x-internal-key callers skip every limit, not only the default
+# a budget per client address and one per signed-in user across every route (application limits),
+# route limits on top
+limiter = MarqueeLimiter(key_func=limiter_key, application_limits=budgets())
+limiter.request_filter(limiter_exempt)  # x-internal-key callers and preflights skip every limit
 cors = CORS()
 compress = Compress()
 redis = RedisClient()

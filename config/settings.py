@@ -71,6 +71,9 @@ class BaseConfig:
         # one budget per client IP across the whole API (not per route); auth, search and
         # progress add their own limits on top (app/core/ratelimit.py: client_budget)
         self.RATELIMIT_APPLICATION = env_str("RATE_LIMIT_DEFAULT", "100 per minute")
+        # and one budget per signed-in user across the whole API, on top of the address's (the
+        # seeds' gateway promise); anonymous callers have only the address budget; empty: none
+        self.RATELIMIT_PER_USER = env_str("RATE_LIMIT_PER_USER", "1000 per hour")
         self.RATELIMIT_STORAGE_URI = env_str("RATE_LIMIT_STORAGE_URL", self.REDIS_URL)
         self.RATELIMIT_HEADERS_ENABLED = True
         # Flask-Limiter writes Retry-After on every limited response; it goes under this name and

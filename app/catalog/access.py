@@ -26,10 +26,15 @@ def viewer_for(identity: Identity | None) -> Viewer:
         return ANONYMOUS
     if identity.is_service:
         return Viewer(is_staff=True, tier="family")
+    return member_viewer(identity.user_id)
+
+
+def member_viewer(user_id: int) -> Viewer:
+    """The viewer a user is in their own right (a room member known by id): admins are staff."""
     from app.auth import service as auth_service
 
-    profile = auth_service.viewer_profile(identity.user_id)
-    return Viewer(user_id=identity.user_id, is_staff=profile["role"] == "admin", tier=profile["tier"],
+    profile = auth_service.viewer_profile(user_id)
+    return Viewer(user_id=user_id, is_staff=profile["role"] == "admin", tier=profile["tier"],
                   max_level=limit_level(profile["preferences"]))
 
 
@@ -41,17 +46,39 @@ def viewer_for_user(user_id: int) -> Viewer:
     return Viewer(user_id=user_id, is_staff=False, tier=profile["tier"], max_level=limit_level(profile["preferences"]))
 
 
+def _ensure_maturity(content, viewer: Viewer) -> None:
+    if content.maturity_level > viewer.max_level:
+        raise AppError("This title is above your maturity limit", code="MATURITY_RESTRICTED", status=403,
+                       details={"maturityRating": content.maturity_rating})
+
+
+def _ensure_tier(content, viewer: Viewer) -> None:
+    if TIER_RANK[content.tier_required] > TIER_RANK.get(viewer.tier, 0):
+        raise AppError(f"This title needs the {content.tier_required} subscription", code="SUBSCRIPTION_REQUIRED",
+                       status=403, details={"tierRequired": content.tier_required, "tier": viewer.tier})
+
+
 def ensure_visible(content, viewer: Viewer) -> None:
     if viewer.is_staff:
         return
     if content.status != "published":
         raise NotFoundError("The content was not found")
-    if content.maturity_level > viewer.max_level:
-        raise AppError("This title is above your maturity limit", code="MATURITY_RESTRICTED", status=403)
+    _ensure_maturity(content, viewer)
 
 
 def ensure_playable(content, viewer: Viewer) -> None:
+    """What the catalog's own paths (details, sources, playback) check: a published title, within
+    the viewer's maturity limit and subscription tier."""
     ensure_visible(content, viewer)
-    if not viewer.is_staff and TIER_RANK[content.tier_required] > TIER_RANK.get(viewer.tier, 0):
-        raise AppError(f"This title needs the {content.tier_required} subscription", code="SUBSCRIPTION_REQUIRED",
-                       status=403, details={"tierRequired": content.tier_required, "tier": viewer.tier})
+    if not viewer.is_staff:
+        _ensure_tier(content, viewer)
+
+
+def ensure_entitled(content, viewer: Viewer) -> None:
+    """The entitlement itself (maturity limit and tier), for paths that reach a title by a media
+    id rather than through the catalog: a provider embed, a watch-together room. A draft's own
+    rules apply too, so a title cannot be watched there before it is published."""
+    if viewer.is_staff:
+        return
+    _ensure_maturity(content, viewer)
+    _ensure_tier(content, viewer)

@@ -12,11 +12,12 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from app.catalog import keys
-from app.catalog.access import (ANONYMOUS, Viewer, ensure_playable, ensure_visible, viewer_for,  # noqa: F401
-                                viewer_for_user)
+from app.catalog.access import (ANONYMOUS, Viewer, ensure_entitled, ensure_playable, ensure_visible,  # noqa: F401
+                                member_viewer, viewer_for, viewer_for_user)
 from app.catalog.admin import (create_content, create_episode, create_season, delete_content,  # noqa: F401
                                delete_episode, delete_season, update_content, update_episode, update_season)
 from app.catalog import browse
+from app.catalog.entitlements import ensure_media_entitled, media_gate, titles_for_media  # noqa: F401
 from app.catalog.browse import (card, cards_by_id, episodes_by_id, get_content, list_content, load_content,  # noqa: F401
                                 next_episode)
 from app.catalog.models import Content, Episode, Season
@@ -26,6 +27,11 @@ from app.core.timeutil import utcnow
 from app.errors import NotFoundError, ValidationError
 from app.extensions import db, redis
 from app.providers import service as providers
+
+
+def init_app(app) -> None:
+    """Paths that reach a title by its media id ask the catalog's entitlement check."""
+    providers.register_media_gate(app, media_gate)
 
 
 def register_home_row(app, key: str, title: str, cards: Callable[[Viewer], list[dict]]) -> None:

@@ -14,7 +14,7 @@ from typing import Callable
 from flask import current_app, g, request
 from flask_smorest import Blueprint
 
-from app.errors import AuthenticationError, AuthorizationError
+from app.errors import AppError, AuthenticationError, AuthorizationError
 
 ROLE_USER, ROLE_ADMIN, ROLE_SERVICE = "user", "admin", "service"
 TIERS = ("free", "premium", "family")
@@ -97,11 +97,12 @@ def _load_identity() -> Identity | None:
 def current_identity(required: bool = False) -> Identity | None:
     """The caller's identity for this request (resolved once), or None when anonymous."""
     if "identity" not in g:
-        # resolve once per request; a failure is remembered and raised again, with its message
+        # resolve once per request; a failure (a bad token, an identity provider out of reach) is
+        # remembered and raised again, with its message, even if the first caller swallowed it
         g.identity, g.identity_error = None, None
         try:
             g.identity = _load_identity()
-        except AuthenticationError as exc:
+        except AppError as exc:
             g.identity_error = exc
     if g.get("identity_error") is not None:
         raise g.identity_error

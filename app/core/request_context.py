@@ -9,7 +9,7 @@ import uuid
 from flask import Flask, current_app, g, request
 
 from app.core import strict_json
-from app.errors import AppError, ValidationError
+from app.errors import AppError, PayloadTooLargeError, ValidationError
 
 log = logging.getLogger("marquee.request")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -36,6 +36,19 @@ def _require_json_bodies() -> None:
             or request.mimetype.endswith("+json"):
         return
     raise UnsupportedMediaTypeError(details={"contentType": request.mimetype or None})
+
+
+def _refuse_streams_past_the_limit() -> None:
+    """A body without a Content-Length (chunked) is cut at MAX_CONTENT_LENGTH by Werkzeug without a
+    word, so a JSON body one byte too long read as broken JSON (400). Read it here, at most the
+    limit, and if the client sent more, answer 413 as for a Content-Length over the limit."""
+    if request.content_length is not None or not request.headers.get("Transfer-Encoding"):
+        return
+    limit = request.max_content_length
+    if limit is None or "wsgi.input_terminated" not in request.environ:
+        return  # without a terminated input Werkzeug reads no body at all
+    if len(request.get_data(cache=True)) >= limit and request.environ["wsgi.input"].read(1):
+        raise PayloadTooLargeError(details={"maxBytes": limit})
 
 
 def _is_json(mimetype: str) -> bool:
@@ -113,16 +126,24 @@ def _no_content_for_options(response):
             and not response.get_data():
         response.status_code = 204
         response.headers.pop("Content-Type", None)
+        response.headers.pop("Content-Length", None)
     return response
 
 
 def init_request_context(app: Flask) -> None:
     app.before_request(_assign_request_id)
     app.after_request(_finish)
+
+
+def init_options_answers(app: Flask) -> None:
+    """Registered after compression and the limiter: Flask runs after-request hooks last
+    registered first, so the empty OPTIONS answer becomes a 204 before anything compresses it
+    (a gzip of nothing is 20 bytes, and a body nobody asked for)."""
     app.after_request(_no_content_for_options)
 
 
 def init_body_checks(app: Flask) -> None:
     """Registered after the limiter, so a refused body is counted and answered with its headers."""
     app.before_request(_require_json_bodies)
+    app.before_request(_refuse_streams_past_the_limit)
     app.before_request(_check_json_body)

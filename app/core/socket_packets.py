@@ -6,18 +6,35 @@ event is dropped and the client's acknowledgement never comes) and a lone surrog
 handler. ``StrictPacket`` decodes with ``app.core.strict_json`` instead and, when the payload is
 refused, still delivers the event, with an ``InvalidPayload`` in place of its arguments, so the
 handler answers through the acknowledgement like for any other invalid payload.
+
+The same goes for an event whose JSON parses but is not an event: not an array (``421{"a":1}``),
+an empty one (``422[]``), a name that is not text or is one of the library's own
+(``["disconnect"]`` would run the disconnect handler on a live socket). python-socketio indexes
+such a packet and raises ``KeyError``/``IndexError`` before any handler runs; here it becomes an
+``invalid_payload`` event answered ``VALIDATION_ERROR``.
+
+What is not a Socket.IO event at all is garbage below the events, and closes that one
+connection with one warning line: an Engine.IO frame that does not decode (an empty frame, an
+unknown packet type, bad base64) becomes a ``CLOSE`` packet (``StrictEnginePacket``), and a
+Socket.IO packet the library refuses is answered by ``app.platform.sockets``' message guard.
 """
 from __future__ import annotations
 
 import json
+import logging
 import re
 
+from engineio import packet as eio_packet
 from socketio import packet as sio_packet
 
 from app.core import strict_json
 from app.errors import ValidationError
 
+log = logging.getLogger(__name__)
+
 INVALID_EVENT_NAME = "invalid_payload"  # the event name when even the name could not be read
+RESERVED_EVENT_NAMES = ("connect", "disconnect")  # python-socketio calls these handlers directly
+MAX_EVENT_NAME = 128
 _EVENT_NAME = re.compile(r'^\s*\[\s*"((?:[^"\\]|\\.){1,128})"')
 
 
@@ -56,6 +73,22 @@ class _StrictCodec:
     loads = staticmethod(strict_json.loads)
 
 
+class GarbagePacket(ValueError):
+    """A Socket.IO packet that is no packet: the connection that sent it is closed."""
+
+
+def _shape_error(data) -> ValidationError | None:
+    """Why decoded event data is not ``[name, payload...]``, or None when it is."""
+    if not isinstance(data, list) or not data:
+        return ValidationError("An event is a JSON array [name, payload...]", field="event")
+    name = data[0]
+    if not isinstance(name, str) or not 0 < len(name) <= MAX_EVENT_NAME:
+        return ValidationError(f"An event's name is text of 1 to {MAX_EVENT_NAME} characters", field="event")
+    if name in RESERVED_EVENT_NAMES:
+        return ValidationError(f"{name!r} is not an event a client sends", field="event")
+    return None
+
+
 class StrictPacket(sio_packet.Packet):
     """A Socket.IO packet whose JSON is read by ``strict_json`` (set as the server's serializer)."""
 
@@ -63,15 +96,57 @@ class StrictPacket(sio_packet.Packet):
 
     def decode(self, encoded_packet):
         try:
-            return super().decode(encoded_packet)
+            attachments = super().decode(encoded_packet)
         except strict_json.InvalidJson as exc:
             text = encoded_packet if isinstance(encoded_packet, str) else ""
             if self.packet_type in (sio_packet.EVENT, sio_packet.BINARY_EVENT):
                 start = text.find("[")
                 self.data = [_event_name(text[start:] if start >= 0 else ""), InvalidPayload(_validation_error(exc))]
-            else:
+                self.packet_type = sio_packet.EVENT  # answered now, not held for attachments
+            elif self.packet_type == sio_packet.CONNECT:
                 self.data = None  # a CONNECT without readable auth is refused by the connect handler
+            else:
+                raise GarbagePacket(f"unreadable JSON in a packet of type {self.packet_type}") from None
             return 0
+        if self.packet_type in (sio_packet.EVENT, sio_packet.BINARY_EVENT):
+            refusal = _shape_error(self.data)
+            if refusal is not None:
+                self.data = [INVALID_EVENT_NAME, InvalidPayload(refusal)]
+                self.packet_type = sio_packet.EVENT  # answered now; attachments it announced are garbage
+                return 0
+        return attachments
+
+
+class StrictEnginePacket(eio_packet.Packet):
+    """An Engine.IO packet that cannot fail to decode: an unreadable frame is a ``CLOSE``.
+
+    The library decodes a websocket frame outside its error handling (the frame's greenlet dies
+    with a traceback and the socket lingers until its ping timeout) and refuses a bad polling
+    body with a traceback per request. A ``CLOSE`` makes the socket close itself, like a client
+    leaving, and nothing else notices.
+    """
+
+    def decode(self, encoded_packet):
+        try:
+            super().decode(encoded_packet)
+            if 0 <= self.packet_type < len(eio_packet.packet_names):
+                return
+            problem = f"unknown packet type {self.packet_type}"
+        except (ValueError, TypeError, IndexError) as exc:  # binascii.Error is a ValueError
+            problem = f"{type(exc).__name__}: {exc}"
+        log.warning("closing a Socket.IO connection: unreadable Engine.IO frame %r (%s)",
+                    encoded_packet[:40], problem[:200])
+        self.packet_type, self.data, self.binary = eio_packet.CLOSE, None, False
+
+
+def install_engine_packet_guard() -> None:
+    """Make Engine.IO decode every frame with ``StrictEnginePacket`` (idempotent).
+
+    Engine.IO has no option for its packet class (its sockets and payloads look up
+    ``engineio.packet.Packet`` when they decode), so the module attribute is the one hook, as
+    python-socketio itself sets ``Packet.json`` for its ``json`` option.
+    """
+    eio_packet.Packet = StrictEnginePacket
 
 
 def check_payload(args: tuple) -> None:

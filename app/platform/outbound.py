@@ -2,7 +2,10 @@
 
 One call: refuse targets that ``app.core.addresses`` forbids, ask the target's circuit breaker,
 then send through the proxy pool (retrying on the next healthy proxy when one fails) or
-directly, and report the outcome to the breakers and the pool. The pool itself belongs to the
+directly, and report the outcome to the breakers and the pool. The URL is judged before the
+call, and the address each connection actually opens to is judged again as it opens
+(``app.platform.guarded_http``): the target's under ``ALLOW_PRIVATE_TARGETS``, a proxy's under
+the policy its lease carries. The pool itself belongs to the
 proxies domain, which registers it at start-up (``register_proxy_pool``); core only knows the
 small interface below, the same inversion as the token resolver in ``app.core.identity``.
 """
@@ -18,7 +21,8 @@ import requests
 from flask import current_app
 
 from app.platform import breaker
-from app.core.addresses import host_refusal
+from app.core.addresses import AddressRefused, describe_refusal, host_refusal
+from app.platform.guarded_http import connection_policy, guarded_session
 from app.errors import BadGatewayError, GatewayTimeoutError, ServiceUnavailableError, ValidationError
 
 # requests raises these when the proxy (or the network on the way) failed, not the target's answer.
@@ -27,14 +31,15 @@ PROXY_FAILURES = (requests.exceptions.ProxyError, requests.exceptions.Connection
 
 
 class PrivateTargetError(ValidationError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message, field="url", code="PRIVATE_TARGET")
+    def __init__(self, message: str, field: str = "url") -> None:
+        super().__init__(message, field=field, code="PRIVATE_TARGET")
 
 
 @dataclass(frozen=True)
 class ProxyLease:
     id: str
     url: str
+    allow_private: bool = False  # may the connection to this proxy reach loopback/private addresses
 
 
 class ProxyPool(Protocol):
@@ -58,15 +63,25 @@ def proxy_breaker_name(proxy_id: str) -> str:
     return f"proxy:{proxy_id}"
 
 
-def check_target(url: str) -> None:
-    """Raise ``PrivateTargetError`` when ``url`` is not http(s) or resolves somewhere we must not call."""
-    parts = urlsplit(url)
+def check_target(url: str, *, field: str = "url", storing: bool = False) -> None:
+    """Raise ``PrivateTargetError`` (naming ``field``) when ``url`` is not http(s) or is, or
+    resolves to, an address we must not call.
+
+    ``storing``: the URL is being saved to be called later (a custom provider), so a name that
+    does not resolve is refused too unless private targets are allowed; for a call, it simply
+    fails to connect (502).
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise ValidationError(f"Not a valid URL: {exc}", field=field) from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError("Only absolute http and https URLs can be fetched", field="url")
-    reason = host_refusal(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
+        raise ValidationError("Only absolute http and https URLs can be fetched", field=field)
+    reason = host_refusal(parts.hostname, port or (443 if parts.scheme == "https" else 80),
                           allow_private=current_app.config.get("ALLOW_PRIVATE_TARGETS", False))
-    if reason:
-        raise PrivateTargetError(f"{parts.hostname} resolves to a {reason} address; refusing to call it")
+    if reason and (storing or reason != "unresolvable"):
+        raise PrivateTargetError(f"{describe_refusal(parts.hostname, reason)}; refusing to call it", field=field)
 
 
 _local = threading.local()
@@ -76,12 +91,30 @@ def _session() -> requests.Session:
     # one session per thread: keeps connections alive without sharing a pool across threads
     session = getattr(_local, "session", None)
     if session is None:
-        session = _local.session = requests.Session()
+        session = _local.session = guarded_session()
         session.trust_env = False  # the pool decides about proxies, not HTTP_PROXY in the environment
     return session
 
 
+def _refusal_in(exc: BaseException) -> AddressRefused | None:
+    """The address refusal behind a requests/urllib3 error, however deep they wrapped it."""
+    stack, seen = [exc], set()
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, AddressRefused):
+            return current
+        stack += [current.__cause__, current.__context__, getattr(current, "reason", None),
+                  *(arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException))]
+    return None
+
+
 def _describe(exc: Exception) -> str:
+    refused = _refusal_in(exc)
+    if refused is not None:
+        return f"Refused to connect: {refused}"[:300]
     return f"{type(exc).__name__}: {exc}"[:300]
 
 
@@ -124,8 +157,9 @@ def _through_pool(pool: ProxyPool, method: str, url: str, timeout: float, retrie
         tried.add(lease.id)
         started = time.perf_counter()
         try:
-            response = _session().request(method, url, timeout=timeout,
-                                          proxies={"http": lease.url, "https": lease.url}, **kwargs)
+            with connection_policy(allow_private=lease.allow_private):
+                response = _session().request(method, url, timeout=timeout,
+                                              proxies={"http": lease.url, "https": lease.url}, **kwargs)
         except PROXY_FAILURES as exc:
             last_error = exc
             pool.release(lease, False, None, _describe(exc))
@@ -144,7 +178,8 @@ def _through_pool(pool: ProxyPool, method: str, url: str, timeout: float, retrie
 
 def _direct(target: str, method: str, url: str, timeout: float, kwargs: dict) -> requests.Response:
     try:
-        response = _session().request(method, url, timeout=timeout, **kwargs)
+        with connection_policy(allow_private=current_app.config.get("ALLOW_PRIVATE_TARGETS", False)):
+            response = _session().request(method, url, timeout=timeout, **kwargs)
     except requests.exceptions.Timeout as exc:
         breaker.record_failure(target)
         raise GatewayTimeoutError(f"{urlsplit(url).hostname} did not answer within {timeout:g}s") from exc

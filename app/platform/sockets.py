@@ -10,6 +10,8 @@
   connected, to every socket of a role (``role:admin``, entered at connect), all through the
   message queue, so REST views and Celery tasks can call them too.
 - Events without a handler are answered ``UNKNOWN_EVENT``.
+- Garbage below the events (a frame or packet that is no Socket.IO event) closes that one
+  connection with one warning line, never a traceback (``guard_packets``).
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from socketio.exceptions import ConnectionRefusedError
 from app.core.envelope import ok
 from app.core.identity import Identity, resolve_token
 from app.core.outage import REDIS_OUTAGE_ERRORS, RedisUnavailableError
-from app.core.socket_packets import check_payload
+from app.core.socket_packets import check_payload, install_engine_packet_guard
 from app.errors import AppError, AuthenticationError, ValidationError, error_body
 from app.extensions import socketio
 from app.platform.metrics import SOCKETIO_CONNECTIONS, SOCKETIO_EVENTS
@@ -188,9 +190,41 @@ def on_disconnect(hook: ConnectHook) -> ConnectHook:
 
 
 def register_connection_handlers(socketio) -> None:
-    """The authenticated connect and the disconnect, bound by the factory for roles with sockets."""
+    """The authenticated connect and the disconnect, bound by the factory for roles with sockets
+    (with the packet guards: garbage closes the connection that sent it)."""
     socketio.on_event("connect", _connect)
     socketio.on_event("disconnect", _disconnect)
+    guard_packets(socketio.server)
+
+
+def guard_packets(server) -> None:
+    """Close, with one warning line, the connection whose packet python-socketio cannot handle.
+
+    python-socketio raises from its Engine.IO ``message`` handler on a packet it cannot use (an
+    unknown type, a client's CONNECT_ERROR, an unannounced attachment, a malformed binary event),
+    and Engine.IO logs the traceback and keeps the connection. Events themselves never get here
+    (``StrictPacket`` turns any malformed event into one its handler answers); what does is
+    garbage, and the connection that sent it is closed. Engine.IO frames are guarded by
+    ``StrictEnginePacket``.
+    """
+    install_engine_packet_guard()
+    handle = server._handle_eio_message  # the handler python-socketio registers on its Engine.IO server
+    if getattr(handle, "guarded", False):
+        return
+
+    def guarded(eio_sid, data):
+        try:
+            return handle(eio_sid, data)
+        except Exception as exc:  # whatever the library refuses: this client sent no Socket.IO
+            log.warning("closing Socket.IO connection %s: unreadable packet %r (%s: %s)", eio_sid,
+                        data[:40] if isinstance(data, (str, bytes)) else type(data).__name__,
+                        type(exc).__name__, str(exc)[:200])
+            server._binary_packet.pop(eio_sid, None)
+            server.eio.disconnect(eio_sid)
+
+    guarded.guarded = True
+    server._handle_eio_message = guarded
+    server.eio.on("message", guarded)
 
 
 def _connect(auth=None):

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from app.core.api import cross_field_rules
 from app.core.envelope import envelope, ok
-from app.core.identity import auth_required, roles_required
+from app.core.identity import auth_required, current_identity, roles_required
 from app.providers import service
 from app.providers.schemas import (MEDIA_ID_DOC, TEMPLATE_RULES, TV_RULES, BestProviderSchema, EmbedSchema,
                                    MediaQueryArgsSchema, ProviderCheckTaskSchema, ProviderCreateSchema,
@@ -18,12 +18,15 @@ blp = Blueprint("providers", __name__, description="Streaming providers: embeds,
 MEDIA_ID_PARAM = {"in": "path", "name": "mediaId", "required": True,
                   "description": MEDIA_ID_DOC["description"],
                   "schema": {"type": "string", "pattern": MEDIA_ID_DOC["pattern"], "example": MEDIA_ID_DOC["example"]}}
+ENTITLEMENT_REFUSAL = ("SUBSCRIPTION_REQUIRED or MATURITY_RESTRICTED: the media id is a catalog title "
+                       "the caller's tier or maturity limit does not allow")
 legacy_blp = Blueprint("providers_legacy", __name__, description="The original providers service's paths "
                        "(x-internal-key callers)")
 
 
 def _embed(provider_id: str, media_id: str, args: dict) -> dict:
-    return service.build_embed(provider_id, media_id, args["type"], args["season"], args["episode"])
+    return service.embed_for(current_identity(), provider_id, media_id, args["type"], args["season"],
+                             args["episode"])
 
 
 @blp.route("")
@@ -69,11 +72,12 @@ class Best(MethodView):
     @auth_required
     @blp.arguments(MediaQueryArgsSchema, location="query", unknown=ma.RAISE)
     @blp.response(200, envelope(BestProviderSchema))
+    @blp.alt_response(403, response="FORBIDDEN", description=ENTITLEMENT_REFUSAL)
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
     @cross_field_rules(**TV_RULES)
     def get(self, args, mediaId: str):
         """The highest-priority provider that is up, with the alternates in fallback order"""
-        return ok(service.best_provider(mediaId, args["type"], args["season"], args["episode"]))
+        return ok(service.best_provider(current_identity(), mediaId, args["type"], args["season"], args["episode"]))
 
 
 @blp.route("/<rid:providerId>")
@@ -110,10 +114,11 @@ class Embed(MethodView):
     @auth_required
     @blp.arguments(MediaQueryArgsSchema, location="query", unknown=ma.RAISE)
     @blp.response(200, envelope(EmbedSchema))
+    @blp.alt_response(403, response="FORBIDDEN", description=ENTITLEMENT_REFUSAL)
     @blp.alt_response(404, response="NOT_FOUND")
     @cross_field_rules(**TV_RULES)
     def get(self, args, providerId: str, mediaId: str):
-        """Embed URL and iframe for a movie or an episode"""
+        """Embed URL and iframe for a movie or an episode (a catalog title's id: its tier and maturity rules)"""
         return ok(_embed(providerId, mediaId, args))
 
 

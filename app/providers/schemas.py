@@ -91,8 +91,14 @@ def _template_doc(example: str) -> dict:
 
 MOVIE_TEMPLATE_DOC = _template_doc("https://player.example/movie/{id}")
 TV_TEMPLATE_DOC = _template_doc("https://player.example/tv/{id}/{season}/{episode}")
+# The server calls baseUrl (or healthUrl) for health checks, so it refuses to store one it will
+# never call (app/core/addresses.py): a rule of the address, which JSON Schema cannot state.
+ADDRESS_RULE = ("the host must not be, or resolve to, a metadata, link-local or unspecified address; loopback and "
+                "private addresses, and names that do not resolve, only where ALLOW_PRIVATE_TARGETS is on")
+# the rules of a definition across its fields (and of its URLs' addresses), listed on POST and PATCH
 TEMPLATE_RULES = {"movieTemplate": "must be on the host of baseUrl (the provider's current one on PATCH)",
-                  "tvTemplate": "must be on the host of baseUrl (the provider's current one on PATCH)"}
+                  "tvTemplate": "must be on the host of baseUrl (the provider's current one on PATCH)",
+                  "baseUrl": ADDRESS_RULE, "healthUrl": ADDRESS_RULE}
 _TEXT = ma.validate.Length(min=1, max=100)
 # the reserved words are path segments of the API (/providers/status/...), refused by the service
 PROVIDER_ID_DOC = {"pattern": rf"^(?!(?:{'|'.join(sorted(RESERVED_IDS))})$){PROVIDER_ID.pattern[1:]}",

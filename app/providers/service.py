@@ -1,7 +1,9 @@
 """Provider lookups and embeds: the interface other domains (rooms, catalog) call.
 
 Stable public functions: ``list_providers(include_disabled=False)``, ``get_provider(id)``,
-``is_enabled(id)``, ``build_embed(id, media_id, media_type, season, episode)``. The merged
+``is_enabled(id)``, ``build_embed(id, media_id, media_type, season, episode)``; for a caller,
+``embed_for(identity, ...)`` and ``best_provider(identity, ...)`` also run the entitlement gate
+that the catalog registers (``register_media_gate``). The merged
 catalog (built-ins, their environment overrides, custom providers from the database) is
 cached in Redis briefly and dropped on every admin change, so every process agrees.
 """
@@ -10,14 +12,17 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from typing import Callable
 
 from flask import current_app
 from sqlalchemy import select
 
+from app.core.identity import Identity
 from app.core.outage import best_effort
 from app.core.timeutil import now_ms
 from app.errors import AppError, ConflictError, NotFoundError, ValidationError
 from app.extensions import db, redis
+from app.platform.outbound import check_target
 from app.providers import health, keys, registry
 from app.providers.models import CustomProvider
 from app.providers.registry import InvalidMediaRequest, Provider
@@ -134,11 +139,47 @@ def build_embed(provider_id: str, media_id: str, media_type: str = "movie", seas
     return embed
 
 
+def register_media_gate(app, gate: Callable[[Identity | None, str, str], None]) -> None:
+    """The entitlement check a domain that owns titles (the catalog) puts in front of every embed
+    asked for by a caller: ``gate(identity, media_type, media_id)`` raises to refuse. Providers
+    know nothing of titles; without a gate every media id passes."""
+    app.extensions["providers.media_gate"] = gate
+
+
+def _check_media(identity: Identity | None, media_id: str, media_type: str) -> None:
+    gate = current_app.extensions.get("providers.media_gate")
+    if gate is not None:
+        gate(identity, "tv" if media_type == "tv" else "movie", media_id)
+
+
+def embed_for(identity: Identity | None, provider_id: str, media_id: str, media_type: str = "movie",
+              season: int | None = None, episode: int | None = None) -> dict:
+    """A caller's embed: the entitlement check for the title the media id names, then the embed."""
+    get_provider(provider_id)  # an unknown provider is a 404 before anything is said about the title
+    _check_media(identity, media_id, media_type)
+    return build_embed(provider_id, media_id, media_type, season, episode)
+
+
 # ---- admin: custom providers -------------------------------------------------------------
+
+def _address_problems(values: dict) -> list[tuple[str, str]]:
+    """The server calls baseUrl (or healthUrl) for health checks: an admin may not store one it
+    will never call (``app.core.addresses``, under ``ALLOW_PRIVATE_TARGETS``)."""
+    problems = []
+    for name, field in (("base_url", "baseUrl"), ("health_url", "healthUrl")):
+        if values.get(name):
+            try:
+                check_target(values[name], field=field, storing=True)
+            except ValidationError as exc:
+                problems.append((field, exc.message))
+    return problems
+
 
 def _validate(values: dict) -> None:
     problems = registry.validate_definition(values["base_url"], values["movie_template"], values["tv_template"],
                                             values.get("health_url"))
+    malformed = {field for field, _ in problems}
+    problems += [problem for problem in _address_problems(values) if problem[0] not in malformed]
     if problems:
         fields: dict[str, list[str]] = {}
         for name, message in problems:
@@ -253,11 +294,12 @@ def list_with_status(include_disabled: bool = False) -> list[dict]:
 RANK = {health.UP: 0, health.DEGRADED: 1, health.UNKNOWN: 2, health.DOWN: 3}
 
 
-def best_provider(media_id: str, media_type: str = "movie", season: int | None = None,
+def best_provider(identity: Identity | None, media_id: str, media_type: str = "movie", season: int | None = None,
                   episode: int | None = None) -> dict:
     """The highest-priority provider that is up, then the rest in fallback order (up, degraded,
-    unknown, down; priority within each)."""
+    unknown, down; priority within each), after the caller's entitlement check."""
     providers = list_providers()
+    _check_media(identity, media_id, media_type)
     if not providers:
         raise AppError("No streaming provider is enabled", code="NO_PROVIDER", status=503)
     statuses = _read_statuses([p.id for p in providers], with_history=False)

@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.platform import breaker
-from app.core.addresses import host_refusal
+from app.core.addresses import literal_refusal
 from app.core.breaker_state import BreakerState
 from app.core.outage import best_effort
 from app.platform.outbound import ProxyLease, proxy_breaker_name
@@ -41,14 +41,21 @@ def env_proxy_id(url: str) -> str:
     return "env-" + hashlib.sha1(url.encode()).hexdigest()[:10]
 
 
+def allow_private() -> bool:
+    """May a proxy be at a loopback or private address (``ALLOW_PRIVATE_PROXIES``)?"""
+    return bool(current_app.config.get("ALLOW_PRIVATE_PROXIES", False))
+
+
 def address_refusal(url: str) -> str | None:
-    """Why no connection may go to this proxy's host (``app.core.addresses``, private allowed)."""
+    """What the spelling of this proxy's host says against it, without DNS (``app.core.addresses``):
+    a name is judged by the address it resolves to when a connection opens."""
     host = urlsplit(url).hostname
-    return host_refusal(host, allow_private=True) if host else None
+    return literal_refusal(host, allow_private=allow_private()) if host else None
 
 
 def _admissible(member: Member) -> bool:
-    # The API refuses such proxies; this keeps out PROXY_URLS entries and rows added before it did.
+    # The API refuses such proxies; this keeps out PROXY_URLS entries, rows added before it did
+    # and private ones once ALLOW_PRIVATE_PROXIES is off.
     reason = address_refusal(member.url)
     if reason:
         log.warning("proxy %s left out of the pool: its host is a %s address", member.id, reason)
@@ -224,7 +231,7 @@ class RedisProxyPool:
         # a process killed mid-request never gives its lease back; idle counts fade with the key
         counter.expire(keys.connections(), COUNTERS_TTL_SECONDS)
         counter.execute()
-        return ProxyLease(chosen_id, by_id[chosen_id].url)
+        return ProxyLease(chosen_id, by_id[chosen_id].url, allow_private())
 
     def release(self, lease: ProxyLease, ok: bool, latency_ms: float | None, error: str | None) -> None:
         redis.hincrby(keys.connections(), lease.id, -1)

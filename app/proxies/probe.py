@@ -9,11 +9,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import ipaddress
+import socket
 import ssl
 import time
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from app.core.addresses import AddressRefused, judge_resolved, literal_refusal
 
 
 @dataclass(frozen=True)
@@ -89,12 +91,27 @@ async def _socks5_connect(reader, writer, host: str, port: int, user: str | None
     await reader.readexactly(skip + 2)
 
 
-async def _probe_once(proxy_url: str, probe_url: str) -> int:
+async def _proxy_address(host: str, port: int, allow_private: bool) -> str:
+    """The address to reach the proxy at: resolved once on the loop, judged like every connection."""
+    reason = literal_refusal(host, allow_private=allow_private)
+    if reason:
+        raise AddressRefused(host, reason)
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, ValueError):
+        infos = []
+    addresses = judge_resolved(host, [(info[0], info[4]) for info in infos], allow_private=allow_private)
+    return addresses[0][1][0]
+
+
+async def _probe_once(proxy_url: str, probe_url: str, allow_private: bool) -> int:
     proxy = urlsplit(proxy_url)
     scheme, host, port, path = _target(probe_url)
     proxy_port = proxy.port or {"http": 8080, "https": 443, "socks5": 1080, "socks5h": 1080}.get(proxy.scheme, 8080)
-    reader, writer = await asyncio.open_connection(
-        proxy.hostname, proxy_port, ssl=ssl.create_default_context() if proxy.scheme == "https" else None)
+    address = await _proxy_address(proxy.hostname or "", proxy_port, allow_private)
+    tls = ssl.create_default_context() if proxy.scheme == "https" else None
+    reader, writer = await asyncio.open_connection(address, proxy_port, ssl=tls,
+                                                   server_hostname=proxy.hostname if tls else None)
     try:
         auth = _basic(proxy.username, proxy.password)
         tunnelled = False
@@ -125,15 +142,18 @@ async def _probe_once(proxy_url: str, probe_url: str) -> int:
         writer.close()
 
 
-async def probe_one(proxy_id: str, proxy_url: str, probe_url: str, timeout: float) -> ProbeResult:
-    """Never raises: a refusal, a stall past ``timeout`` or a garbled answer is a failed result."""
+async def probe_one(proxy_id: str, proxy_url: str, probe_url: str, timeout: float,
+                    allow_private: bool = False) -> ProbeResult:
+    """Never raises: a refusal, a stall past ``timeout`` or a garbled answer is a failed result.
+    The proxy is reached at an address ``app.core.addresses`` allows (``allow_private`` for
+    loopback and private ones), resolved once here."""
     started = time.perf_counter()
     try:
-        status = await asyncio.wait_for(_probe_once(proxy_url, probe_url), timeout)
+        status = await asyncio.wait_for(_probe_once(proxy_url, probe_url, allow_private), timeout)
     except asyncio.TimeoutError:
         return ProbeResult(proxy_id, False, None, f"no answer within {timeout:g}s")
     except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ProbeFailure, ValueError,
-            UnicodeError, ssl.SSLError) as exc:
+            UnicodeError, ssl.SSLError, AddressRefused) as exc:
         return ProbeResult(proxy_id, False, None, f"{type(exc).__name__}: {exc}"[:300])
     elapsed = (time.perf_counter() - started) * 1000
     if status >= 400:
@@ -141,12 +161,14 @@ async def probe_one(proxy_id: str, proxy_url: str, probe_url: str, timeout: floa
     return ProbeResult(proxy_id, True, round(elapsed, 2), None, status)
 
 
-async def _probe_all(proxies: list[tuple[str, str]], probe_url: str, timeout: float) -> list[ProbeResult]:
-    return list(await asyncio.gather(*(probe_one(pid, url, probe_url, timeout) for pid, url in proxies)))
+async def _probe_all(proxies: list[tuple[str, str]], probe_url: str, timeout: float,
+                     allow_private: bool) -> list[ProbeResult]:
+    return list(await asyncio.gather(*(probe_one(pid, url, probe_url, timeout, allow_private) for pid, url in proxies)))
 
 
-def probe_all(proxies: list[tuple[str, str]], probe_url: str, timeout: float) -> list[ProbeResult]:
+def probe_all(proxies: list[tuple[str, str]], probe_url: str, timeout: float, *,
+              allow_private: bool = False) -> list[ProbeResult]:
     """Probe ``[(id, url), ...]`` concurrently; returns in about ``timeout`` at worst, whatever the count."""
     if not proxies:
         return []
-    return asyncio.run(_probe_all(proxies, probe_url, timeout))
+    return asyncio.run(_probe_all(proxies, probe_url, timeout, allow_private))

@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.core.api import cross_field_rules
 from app.core.envelope import envelope, ok
 from app.core.identity import roles_required
 from app.proxies import service
-from app.proxies.schemas import ProxyCreateSchema, ProxySchema, ProxyProbeTaskSchema
+from app.proxies.schemas import PROXY_URL_RULE, ProxyCreateSchema, ProxySchema, ProxyProbeTaskSchema
 
 blp = Blueprint("proxies", __name__, description="Outbound proxy pool: health, probing, rotation")
 
@@ -24,6 +25,7 @@ class Proxies(MethodView):
     @blp.arguments(ProxyCreateSchema)
     @blp.response(201, envelope(ProxySchema))
     @blp.alt_response(409, response="CONFLICT")
+    @cross_field_rules(url=PROXY_URL_RULE)
     def post(self, body):
         """Add a proxy (http, https or socks5)"""
         return ok(service.add_proxy(body["url"], body["weight"], body["label"]))

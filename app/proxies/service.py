@@ -1,12 +1,14 @@
 """Proxies: the pool as operators see it, adding and removing, probing."""
 from __future__ import annotations
 
+import re
 import time
 from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import select
 
+from app.core.addresses import as_ip, describe_refusal, host_refusal, literal_refusal, normalise_host
 from app.core.outage import best_effort
 from app.core.timeutil import utcnow
 from app.errors import ConflictError, NotFoundError, ValidationError
@@ -14,13 +16,19 @@ from app.extensions import db, redis
 from app.proxies import keys, pool
 from app.proxies.models import Proxy
 from app.proxies.probe import probe_all
+from app.proxies.schemas import PROXY_URL_PATTERN
 
 SCHEMES = ("http", "https", "socks5", "socks5h")
+_PATTERN = re.compile(PROXY_URL_PATTERN[1:-1])  # the document's pattern, whole-matched (no ^/$ subtleties)
 
 
 def normalise_url(raw: str) -> str:
-    """A proxy URL in one canonical spelling, or ``ValidationError`` naming ``url``."""
-    raw = (raw or "").strip()
+    """A proxy URL in one canonical spelling, or ``ValidationError`` naming ``url``.
+
+    The URL is held to the document's pattern (``PROXY_URL_PATTERN``) as sent, so what a client
+    generated from the document may send and what the server takes are the same set.
+    """
+    raw = raw or ""
     try:
         parts = urlsplit(raw)
         port = parts.port
@@ -32,17 +40,29 @@ def normalise_url(raw: str) -> str:
         raise ValidationError("A proxy URL needs a host and a port, e.g. http://10.0.0.5:3128", field="url")
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise ValidationError("A proxy URL has no path, query or fragment", field="url")
-    host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
+    refused = literal_refusal(parts.hostname, allow_private=True)  # named, whatever the spelling
+    if refused:
+        raise ValidationError(f"A proxy cannot be there: {describe_refusal(parts.hostname, refused)}", field="url")
+    if not _PATTERN.fullmatch(raw):
+        raise ValidationError("A proxy URL's host is a dotted IPv4 address, an IPv6 address in brackets or an "
+                              "ASCII name (punycode for IDN) of at most 253 characters, and its port 1 to 65535 "
+                              "without leading zeros", field="url")
+    if ":" in parts.hostname and as_ip(parts.hostname) is None:
+        raise ValidationError(f"{parts.hostname} is not a valid IPv6 address", field="url")
+    host = normalise_host(parts.hostname)
+    host = host if ":" not in host else f"[{host}]"
     credentials = parts.netloc.rpartition("@")[0]
-    return f"{parts.scheme.lower()}://{credentials + '@' if credentials else ''}{host.lower()}:{port}"
+    return f"{parts.scheme.lower()}://{credentials + '@' if credentials else ''}{host}:{port}"
 
 
 def check_address(url: str) -> None:
-    """Refuse a proxy whose host is (or resolves to) an address no connection may reach:
-    the outbound client's rule for targets, with private addresses allowed."""
-    reason = pool.address_refusal(url)
+    """Refuse a proxy whose host is (or resolves to) an address no connection may reach, or a
+    name that does not resolve: the outbound client's rule for targets, with loopback and
+    private addresses (and names that resolve nowhere yet) allowed by ``ALLOW_PRIVATE_PROXIES``."""
+    parts = urlsplit(url)
+    reason = host_refusal(parts.hostname, parts.port, allow_private=pool.allow_private())
     if reason:
-        raise ValidationError(f"A proxy cannot be at a {reason} address ({urlsplit(url).hostname})", field="url")
+        raise ValidationError(f"A proxy cannot be there: {describe_refusal(parts.hostname, reason)}", field="url")
 
 
 def _redact(url: str) -> str:
@@ -139,7 +159,8 @@ def probe(proxy_ids: list[str] | None = None, *, due_only: bool = False) -> dict
         now, max_failures = time.time(), config.get("PROXY_MAX_FAILURES", 3)
         members = [m for m in members if pool.due_for_probe(health[m.id], now, max_failures)]
     started = time.perf_counter()
-    results = probe_all([(m.id, m.url) for m in members], config["PROXY_PROBE_URL"], config["PROXY_PROBE_TIMEOUT"])
+    results = probe_all([(m.id, m.url) for m in members], config["PROXY_PROBE_URL"], config["PROXY_PROBE_TIMEOUT"],
+                        allow_private=pool.allow_private())
     pool.record_results([pool.Outcome(r.id, r.ok, r.latency_ms, r.error) for r in results], probe=True)
     alive_db_ids = [int(r.id) for r in results if r.ok and r.id.isdigit()]
     if alive_db_ids:

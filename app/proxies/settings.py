@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from config.env import env_float, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_str
 from config.settings import ConfigurationError
 
 STRATEGIES = ("round-robin", "least-connections", "weighted", "random")
@@ -20,6 +20,9 @@ def read_settings(config) -> dict:
         raise ConfigurationError("PROXY_STRATEGY must be round-robin, least-connections, weighted or random")
     return {
         "PROXY_URLS": env_list("PROXY_URLS", []),
+        # proxies at loopback/private addresses (a local proxy in development, a LAN one when
+        # set): off in production; metadata, link-local and unspecified addresses never
+        "ALLOW_PRIVATE_PROXIES": env_bool("ALLOW_PRIVATE_PROXIES", config.ENV_NAME != "production"),
         "PROXY_STRATEGY": strategy,
         "PROXY_ROTATION_INTERVAL": env_int("PROXY_ROTATION_INTERVAL", 300_000),
         "PROXY_MAX_FAILURES": env_int("PROXY_MAX_FAILURES", 3),

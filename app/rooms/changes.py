@@ -46,9 +46,18 @@ def check_claims(actor: Identity, body: dict, *names: str) -> None:
             raise AuthorizationError(f"{field} does not match the signed-in user", details={"field": field})
 
 
-def require_member(participants: dict, uid: str) -> dict:
-    member = participants.get(uid)
+def can_see(room: dict, participants: dict, actor: Identity) -> bool:
+    """Public rooms are seen by every user; a private one by its members and platform admins."""
+    return not st.is_private(room) or actor.is_admin or actor_id(actor) in participants
+
+
+def require_member(room: dict, participants: dict, actor: Identity) -> dict:
+    """The caller's member entry; a non-member is told ``NOT_IN_ROOM``, or ``ROOM_NOT_FOUND`` by a
+    private room they may not see (so its existence is not confirmed to them)."""
+    member = participants.get(actor_id(actor))
     if member is None:
+        if not can_see(room, participants, actor):
+            raise RoomNotFound()
         raise NotInRoom()
     return member
 

@@ -22,3 +22,17 @@ class NotInRoom(AppError):
 
 class ParticipantNotFound(AppError):
     code, status, message = "PARTICIPANT_NOT_FOUND", 404, "That user is not in this room"
+
+
+class InviteInvalid(AppError):
+    # Also the answer for a code sent to a room that does not exist: a wrong guess learns nothing.
+    code, status, message = "INVITE_INVALID", 403, "The invite code is not valid (it may have been replaced)"
+
+
+class RoomMismatch(AppError):
+    # 409, not 422: the body is valid by the document (which cannot tie it to the path); it names
+    # another room than the one the request is addressed to
+    code, status, message = "ROOM_MISMATCH", 409, "roomId in the body differs from the one in the path"
+
+    def __init__(self) -> None:
+        super().__init__(details={"fields": {"roomId": [self.message]}})

@@ -27,9 +27,19 @@ def create_room(identity, body):
     return service.create_room(identity, body, request.sid)
 
 
-@socket_event("join_room", schemas.SocketRoomRefSchema)
+@socket_event("join_room", schemas.SocketJoinRoomSchema)
 def join_room(identity, body):
     return service.join_room(identity, body["room_id"], request.sid, body)
+
+
+@socket_event("get_invite", schemas.SocketRoomRefSchema)
+def get_invite(identity, body):
+    return service.get_invite(identity, body["room_id"], body)
+
+
+@socket_event("rotate_invite", schemas.SocketRoomRefSchema)
+def rotate_invite(identity, body):
+    return service.rotate_invite(identity, body["room_id"], body)
 
 
 @socket_event("leave_room", schemas.SocketRoomRefSchema)

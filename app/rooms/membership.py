@@ -9,10 +9,11 @@ from app.core.identity import Identity
 from app.core.timeutil import now_ms
 from app.errors import AppError, AuthorizationError, ValidationError
 from app.providers import service as providers
-from app.rooms import broadcast, store
+from app.rooms import broadcast, invites, store
 from app.rooms import state as st
 from app.rooms.changes import actor_id, cfg, change_room, check_claims, depart, require_member, ttl_s
-from app.rooms.errors import NotRoomAdmin, ParticipantNotFound, RoomFull
+from app.rooms.entitlement import Entitlements
+from app.rooms.errors import InviteInvalid, NotRoomAdmin, ParticipantNotFound, RoomFull, RoomNotFound
 from app.rooms.lifetime import reap_room
 from app.rooms.outbox import Outbox
 from app.rooms.queries import room_view
@@ -33,7 +34,12 @@ def default_provider() -> str | None:
 
 
 def create_room(actor: Identity, body: dict, sid: str | None = None) -> dict:
-    """Create a room with the caller as admin and only member; ``room_created`` goes to the caller."""
+    """Create a room with the caller as admin and only member; ``room_created`` goes to the caller.
+
+    The caller must be entitled to the title (the catalog's check; ids outside it pass).
+    The answer (and ``room_created``) carries the room's ``invite``, which only its creator
+    receives here; members read it later with ``get_invite``.
+    """
     uid = actor_id(actor)
     check_claims(actor, body, "admin_id")
     limit = int(cfg("ROOM_MAX_PARTICIPANTS"))
@@ -43,6 +49,7 @@ def create_room(actor: Identity, body: dict, sid: str | None = None) -> dict:
     provider_id = body.get("provider_id") or default_provider()
     if body.get("provider_id") and not providers.is_enabled(provider_id):
         raise ValidationError(f"Unknown or disabled provider {provider_id!r}", field="providerId")
+    Entitlements(actor).require(body["media_type"], str(body["media_id"]))
     now = now_ms()
     room_id = secrets.token_urlsafe(9)
     room = {
@@ -52,6 +59,7 @@ def create_room(actor: Identity, body: dict, sid: str | None = None) -> dict:
         "state": st.new_state(str(body["media_id"]), body["media_type"], provider_id,
                               body.get("season"), body.get("episode"), now),
         "kicked": [], "emptySince": None, "pendingPlay": None, "lastTimeBroadcast": 0,
+        "invite": invites.new_invite(now),
     }
     member = st.new_member(uid, actor.display_name, now)
     if sid:
@@ -61,7 +69,7 @@ def create_room(actor: Identity, body: dict, sid: str | None = None) -> dict:
     store.add_user_room(uid, room_id, ttl_s())
     if sid:
         broadcast.enter(sid, room_id)
-    view = room_view(room, participants)
+    view = {**room_view(room, participants), "invite": invites.invite_view(room)}
     Outbox.tell_caller(uid, sid, "room_created", view)
     return view
 
@@ -69,16 +77,26 @@ def create_room(actor: Identity, body: dict, sid: str | None = None) -> dict:
 def join_room(actor: Identity, room_id: str, sid: str | None = None, body: dict | None = None) -> dict:
     """Join (or rejoin within the grace period, keeping place and role).
 
+    A private room lets in its members, platform admins and whoever sends its current
+    ``inviteCode``; anyone else is answered as a missing room would be (``invites.admit``).
+    A joiner (rejoins too) must be entitled to the room's title (the catalog's code otherwise).
     The joiner gets ``initial_state``; the room hears ``user_joined`` only for a new member.
     """
     uid = actor_id(actor)
-    check_claims(actor, body or {})
+    body = body or {}
+    check_claims(actor, body)
+    code = body.get("invite_code")
+    checks = Entitlements(actor)
 
     def change(room, participants, outbox, now):
-        if uid in room["kicked"]:
-            raise AuthorizationError("You were removed from this room")
         member = participants.get(uid)
         rejoin = member is not None
+        if not rejoin:
+            invites.admit(room, participants, actor, code)
+            if uid in room["kicked"]:
+                raise AuthorizationError("You were removed from this room")
+        # after the invite: a refusal names the title's rating, which only invitees may learn
+        checks.require(room["state"]["mediaType"], room["state"]["mediaId"])
         if not rejoin:
             if len(participants) >= int(room["options"]["maxParticipants"]):
                 raise RoomFull()
@@ -96,7 +114,13 @@ def join_room(actor: Identity, room_id: str, sid: str | None = None, body: dict 
                                                     "serverTime": now})
         return rejoin
 
-    _, room, participants = change_room(room_id, change)
+    try:
+        _, room, participants = change_room(room_id, change)
+    except RoomNotFound:
+        # a missing room and a private one the caller may not enter answer alike
+        if code:
+            raise InviteInvalid() from None
+        raise RoomNotFound("The room does not exist (a private room is joined with its inviteCode)") from None
     store.add_user_room(uid, room_id, ttl_s())
     for socket_id in [sid] if sid else store.user_socket_ids(uid):
         broadcast.enter(socket_id, room_id)
@@ -117,7 +141,7 @@ def leave_room(actor: Identity, room_id: str, sid: str | None = None, body: dict
     check_claims(actor, body or {})
 
     def change(room, participants, outbox, now):
-        member = require_member(participants, uid)
+        member = require_member(room, participants, actor)
         depart(room, participants, outbox, uid, now, reason="left")
         # membership is per user, so every tab of theirs stops hearing the room
         outbox.leave(room["id"], set(member["sids"]) | set(store.user_socket_ids(uid)) | ({sid} if sid else set()))
@@ -173,7 +197,7 @@ def transfer_admin(actor: Identity, room_id: str, new_admin_id: str, body: dict 
     check_claims(actor, body or {}, "admin_id", "current_admin_id")
 
     def change(room, participants, outbox, now):
-        require_member(participants, uid)
+        require_member(room, participants, actor)
         if room["adminId"] != uid:
             raise NotRoomAdmin()
         if new_admin_id not in participants:
@@ -195,7 +219,7 @@ def kick_user(actor: Identity, room_id: str, target: str, body: dict | None = No
         raise ValidationError("You cannot kick yourself; leave the room instead", field="userIdToKick")
 
     def change(room, participants, outbox, now):
-        require_member(participants, uid)
+        require_member(room, participants, actor)
         if room["adminId"] != uid:
             raise NotRoomAdmin()
         member = participants.get(target)

@@ -17,11 +17,17 @@ class Outbox:
     queued: dict[int, dict] = field(default_factory=dict)  # emit index -> message the store published
 
     def publications(self) -> list[tuple[str, str]]:
-        """The room emits as message-queue publications, for the store to send with its write."""
+        """The room emits as message-queue publications, for the store to send with its write.
+
+        Only those queued before any socket leaves the room: the later ones are sent by ``flush``
+        after the leave, so a member removed by a change never hears what the change did next.
+        """
         self.queued.clear()
         out = []
         for index, (event, data, target) in enumerate(self.emits):
-            if event != "__leave__" and target.get("room_id"):
+            if event == "__leave__":
+                break
+            if target.get("room_id"):
                 queued = broadcast.queued_room_emit(target["room_id"], event, data, target.get("skip_sid"))
                 if queued is not None:
                     out.append(queued[:2])

@@ -16,6 +16,7 @@ from app.rooms import state as st
 from app.rooms.broadcast import to_room
 from app.rooms import store
 from app.rooms.changes import actor_id, cfg, change_room, check_claims, require_member
+from app.rooms.entitlement import Entitlements, remove_unentitled
 from app.rooms.errors import NotRoomAdmin, RoomNotFound
 from app.rooms.outbox import Outbox
 
@@ -65,12 +66,13 @@ def _caller(actor: Identity, body: dict | None) -> str:
     return uid
 
 
-def _as_member(room_id: str, uid: str, act: Callable[[dict, dict, Outbox, int, dict], Any]) -> Any:
+def _as_member(room_id: str, actor: Identity, act: Callable[[dict, dict, Outbox, int, dict], Any]) -> Any:
     """Run ``act(room, participants, outbox, now, member)`` as one room change, the caller being a
-    member (``NOT_IN_ROOM`` otherwise) who was just seen; returns what ``act`` returns."""
+    member (``NOT_IN_ROOM`` otherwise, ``ROOM_NOT_FOUND`` from a private room) who was just seen;
+    returns what ``act`` returns."""
 
     def change(room, participants, outbox, now):
-        member = require_member(participants, uid)
+        member = require_member(room, participants, actor)
         member["lastSeen"] = now
         return act(room, participants, outbox, now, member)
 
@@ -80,12 +82,18 @@ def _as_member(room_id: str, uid: str, act: Callable[[dict, dict, Outbox, int, d
 
 def playback_action(actor: Identity, room_id: str, action: dict, sid: str | None = None,
                     body: dict | None = None) -> dict:
-    """Apply one ``{type, data}`` action under the room's control rules; emits to the room."""
+    """Apply one ``{type, data}`` action under the room's control rules; emits to the room.
+
+    ``changeMedia`` and ``changeEpisode`` need the caller to be entitled to the title; members
+    who are not are removed and told why before the room hears of the change.
+    """
     uid = _caller(actor, body)
     kind = action["type"]
     if kind == "changeProvider" and not providers.is_enabled(action["data"]["provider"]):
         raise ValidationError(f"Unknown or disabled provider {action['data']['provider']!r}",
                               field="action.data.provider")
+
+    checks = Entitlements(actor)
 
     def act(room, participants, outbox, now, member):
         if not st.can_act(room, uid, kind):
@@ -118,9 +126,14 @@ def playback_action(actor: Identity, room_id: str, action: dict, sid: str | None
         if kind == "changeEpisode" and state["mediaType"] != "tv":
             raise ValidationError("changeEpisode needs a tv room: this room plays a movie (changeMedia switches "
                                   "it to a series)", field="action.type", code="NOT_A_SERIES")
+        if kind != "changeProvider":
+            checks.require(action["data"].get("mediaType") or state["mediaType"],
+                           action["data"].get("mediaId") or state["mediaId"])
         st.apply_change(state, kind, action["data"], now)
         state.pop("effectiveAt", None)
         room["pendingPlay"] = None
+        if kind != "changeProvider":
+            remove_unentitled(room, participants, outbox, checks, now)  # before the change is announced
         event = {"changeEpisode": "episode_changed", "changeProvider": "provider_changed",
                  "changeMedia": "media_changed"}[kind]
         payload = _updated(room, action, uid, now)
@@ -129,7 +142,7 @@ def playback_action(actor: Identity, room_id: str, action: dict, sid: str | None
         outbox.room(room["id"], event, payload)
         return payload
 
-    return _as_member(room_id, uid, act)
+    return _as_member(room_id, actor, act)
 
 
 def resolve_pending_play(room_id: str) -> None:
@@ -162,7 +175,7 @@ def update_time(actor: Identity, room_id: str, current_time: float, body: dict |
         member["driftMs"] = st.drift_ms(room["state"], current_time, now)
         return {"driftMs": member["driftMs"], "state": dict(room["state"]), "serverTime": now, "broadcast": False}
 
-    return _as_member(room_id, uid, act)
+    return _as_member(room_id, actor, act)
 
 
 def sync_request(actor: Identity, room_id: str, sid: str | None = None, body: dict | None = None) -> dict:
@@ -174,7 +187,7 @@ def sync_request(actor: Identity, room_id: str, sid: str | None = None, body: di
         outbox.caller(uid, sid, "sync_response", payload)
         return payload
 
-    return _as_member(room_id, uid, act)
+    return _as_member(room_id, actor, act)
 
 
 def heartbeat(actor: Identity, room_id: str, rtt_ms: int | None = None, body: dict | None = None) -> dict:
@@ -185,7 +198,7 @@ def heartbeat(actor: Identity, room_id: str, rtt_ms: int | None = None, body: di
             member["rttMs"] = int(rtt_ms)
         return {"roomId": room["id"], "serverTime": now, "version": room["version"] + 1}
 
-    return _as_member(room_id, uid, act)
+    return _as_member(room_id, actor, act)
 
 
 def time_sync(client_time: float) -> dict:
@@ -214,7 +227,7 @@ def player_state(actor: Identity, room_id: str, body: dict) -> dict:
         return {"userId": uid, "state": member["state"], "driftMs": member["driftMs"],
                 "waitingFor": st.waiting_for(participants), "serverTime": now}
 
-    return _as_member(room_id, uid, act)
+    return _as_member(room_id, actor, act)
 
 
 def chat_message(actor: Identity, room_id: str, text: str, body: dict | None = None) -> dict:
@@ -229,7 +242,7 @@ def chat_message(actor: Identity, room_id: str, text: str, body: dict | None = N
         return {"userId": uid, "displayName": member["displayName"], "text": clean, "serverTime": now}
 
     # Membership first (a non-member must not spend the counter), then the limit, then send.
-    message = _as_member(room_id, uid, act)
+    message = _as_member(room_id, actor, act)
     if not store.allow_chat(room_id, uid, int(cfg("ROOM_CHAT_RATE_LIMIT")), int(cfg("ROOM_CHAT_RATE_WINDOW"))):
         raise RateLimitError("You are sending messages too fast", headers={"Retry-After": str(cfg("ROOM_CHAT_RATE_WINDOW"))})
     store.append_chat(room_id, message, int(cfg("ROOM_CHAT_HISTORY")), int(cfg("ROOM_IDLE_TTL")) + 3600)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 
+from app.core.identity import Identity
 from app.core.timeutil import now_ms
 from app.providers import service as providers
 from app.rooms import state as st
 from app.rooms import store
+from app.rooms.changes import can_see
 from app.rooms.errors import RoomNotFound
 
 
@@ -21,9 +23,10 @@ def room_view(room: dict, participants: dict) -> dict:
     }
 
 
-def get_room(room_id: str) -> dict:
+def get_room(actor: Identity, room_id: str) -> dict:
+    """A room as its members see it; a private room the caller may not see does not exist for them."""
     loaded = store.load(room_id)
-    if loaded is None:
+    if loaded is None or not can_see(*loaded, actor):
         raise RoomNotFound()
     return room_view(*loaded)
 
@@ -40,9 +43,11 @@ def list_public_rooms(page: int, per_page: int) -> tuple[list[dict], int]:
     return rooms, total
 
 
-def stats() -> dict:
+def stats(actor: Identity) -> dict:
+    """Counts over every room; the per-room spreads list only rooms the caller may see (public
+    ones, and private ones they belong to or, for platform admins, all)."""
     rooms = participants = connected = 0
-    spreads = []
+    spreads, all_spreads = [], []
     for room_id in store.all_room_ids():
         loaded = store.load(room_id)
         if loaded is None:
@@ -51,9 +56,11 @@ def stats() -> dict:
         rooms += 1
         participants += len(members)
         connected += sum(1 for m in members.values() if m["sids"])
-        spreads.append({"roomId": room_id, "spreadMs": st.spread_ms(members)})
+        if can_see(room, members, actor):
+            spreads.append({"roomId": room_id, "spreadMs": st.spread_ms(members)})
+        all_spreads.append(st.spread_ms(members))
     minute = int(time.time() // 60)
-    measured = [s["spreadMs"] for s in spreads if s["spreadMs"] is not None]
+    measured = [spread for spread in all_spreads if spread is not None]
     return {"rooms": rooms, "participants": participants, "connectedParticipants": connected,
             "eventsPerMinute": store.events_in_minute(minute - 1) + store.events_in_minute(minute),
             "maxSpreadMs": max(measured) if measured else None, "rooms_detail": spreads, "serverTime": now_ms()}

@@ -15,11 +15,11 @@ from app.core.api import cross_field_rules
 from app.core.envelope import envelope, ok, page_envelope
 from app.core.identity import auth_required, current_identity
 from app.core.pagination import PaginationArgsSchema, page_meta
-from app.errors import ValidationError
 from app.rooms import service
 from app.rooms.schemas import (
-    ActionResultSchema, CreateRoomSchema, KickUserSchema, MembershipSchema, PlaybackSchema, RoomProviderSchema,
-    RoomRefSchema, RoomSchema, RoomStateSchema, RoomStatsSchema, TransferAdminSchema,
+    ActionResultSchema, CreatedRoomSchema, CreateRoomSchema, InviteSchema, JoinRoomSchema, KickUserSchema,
+    MembershipSchema, PlaybackSchema, RoomProviderSchema, RoomRefSchema, RoomSchema, RoomStateSchema, RoomStatsSchema,
+    TransferAdminSchema,
 )
 
 blp = Blueprint("rooms", __name__, description="Watch together: synchronized rooms (REST twins of the Socket.IO events)")
@@ -45,7 +45,7 @@ def _errors(*statuses, body: bool = False):
     return decorator
 
 
-SAME_ROOM = {"roomId": "optional; when sent it must equal the roomId of the path"}
+SAME_ROOM = {"roomId": "optional; when sent it must equal the roomId of the path (else 409 ROOM_MISMATCH)"}
 ACTION_DATA = {"action": "action.data carries what action.type needs: currentTime for seek and updateTime, "
                          "playbackRate for setPlaybackRate, season and episode for changeEpisode (tv rooms), "
                          "provider for changeProvider, mediaId and mediaType for changeMedia"}
@@ -60,9 +60,9 @@ CREATE_RULES = {
 }
 
 
-def _same_room(path_id: str, body: dict) -> None:
-    if body.get("room_id") not in (None, path_id):
-        raise ValidationError("roomId in the body differs from the one in the path", field="roomId")
+def _same_room(path_id: str, body: dict | None) -> None:
+    if (body or {}).get("room_id") not in (None, path_id):
+        raise service.RoomMismatch()
 
 
 class Rooms(MethodView):
@@ -77,11 +77,11 @@ class Rooms(MethodView):
 
     @user_only
     @blp.arguments(CreateRoomSchema)
-    @blp.response(201, envelope(RoomSchema))
-    @_errors(401, 403, 422, body=True)
+    @blp.response(201, envelope(CreatedRoomSchema))
+    @_errors(401, 403, 404, 422, body=True)
     @cross_field_rules(**CREATE_RULES)
     def post(self, body):
-        """Create a room; the caller is its admin (emits room_created)"""
+        """Create a room; the caller is its admin and gets its invite (emits room_created)"""
         return ok(service.create_room(current_identity(), body))
 
 
@@ -90,27 +90,27 @@ class RoomById(MethodView):
     @blp.response(200, envelope(RoomSchema))
     @_errors(401, 403, 404)
     def get(self, room_id):
-        """A room with its playback state, members and sync spread"""
-        return ok(service.get_room(room_id))
+        """A room with its playback state, members and sync spread (a private room: members and admins)"""
+        return ok(service.get_room(current_identity(), room_id))
 
 
 class RoomJoin(MethodView):
     @user_only
-    @blp.arguments(RoomRefSchema)
+    @blp.arguments(JoinRoomSchema, required=False)
     @blp.response(200, envelope(RoomStateSchema))
     @_errors(401, 403, 404, 409, 422, 503, body=True)
     @cross_field_rules(**SAME_ROOM)
     def post(self, body, room_id):
-        """Join (emits user_joined; the caller's sockets get initial_state)"""
+        """Join (emits user_joined; the caller's sockets get initial_state); a private room needs inviteCode"""
         _same_room(room_id, body)
         return ok(service.join_room(current_identity(), room_id, body=body))
 
 
 class RoomLeave(MethodView):
     @user_only
-    @blp.arguments(RoomRefSchema)
+    @blp.arguments(RoomRefSchema, required=False)
     @blp.response(200, envelope(MembershipSchema))
-    @_errors(401, 403, 404, 422, 503, body=True)
+    @_errors(401, 403, 404, 409, 422, 503, body=True)
     @cross_field_rules(**SAME_ROOM)
     def post(self, body, room_id):
         """Leave (emits user_left, admin_changed when the admin leaves)"""
@@ -122,7 +122,7 @@ class RoomPlayback(MethodView):
     @user_only
     @blp.arguments(PlaybackSchema)
     @blp.response(200, envelope(ActionResultSchema))
-    @_errors(401, 403, 404, 422, 503, body=True)
+    @_errors(401, 403, 404, 409, 422, 503, body=True)
     @cross_field_rules(**SAME_ROOM, **ACTION_DATA)
     def post(self, body, room_id):
         """Apply a playback action (emits playback_updated / episode_changed / ...)"""
@@ -132,9 +132,9 @@ class RoomPlayback(MethodView):
 
 class RoomSync(MethodView):
     @user_only
-    @blp.arguments(RoomRefSchema)
+    @blp.arguments(RoomRefSchema, required=False)
     @blp.response(200, envelope(RoomStateSchema))
-    @_errors(401, 403, 404, 422, 503, body=True)
+    @_errors(401, 403, 404, 409, 422, 503, body=True)
     @cross_field_rules(**SAME_ROOM)
     def post(self, body, room_id):
         """The room's current state and the server clock (emits sync_response to the caller)"""
@@ -142,11 +142,30 @@ class RoomSync(MethodView):
         return ok(service.sync_request(current_identity(), room_id, body=body))
 
 
+class RoomInvite(MethodView):
+    @user_only
+    @blp.response(200, envelope(InviteSchema))
+    @_errors(401, 403, 404)
+    def get(self, room_id):
+        """The room's invite code and link (members)"""
+        return ok(service.get_invite(current_identity(), room_id))
+
+    @user_only
+    @blp.arguments(RoomRefSchema, required=False)
+    @blp.response(200, envelope(InviteSchema))
+    @_errors(401, 403, 404, 409, 422, 503, body=True)
+    @cross_field_rules(**SAME_ROOM)
+    def post(self, body, room_id):
+        """Replace the invite code; the old one stops working (room admin; emits invite_changed)"""
+        _same_room(room_id, body)
+        return ok(service.rotate_invite(current_identity(), room_id, body))
+
+
 class RoomTransferAdmin(MethodView):
     @user_only
     @blp.arguments(TransferAdminSchema)
     @blp.response(200, envelope(MembershipSchema))
-    @_errors(401, 403, 404, 422, 503, body=True)
+    @_errors(401, 403, 404, 409, 422, 503, body=True)
     @cross_field_rules(**SAME_ROOM)
     def post(self, body, room_id):
         """Hand the admin role to another member (emits admin_changed)"""
@@ -158,7 +177,7 @@ class RoomKickUser(MethodView):
     @user_only
     @blp.arguments(KickUserSchema)
     @blp.response(200, envelope(MembershipSchema))
-    @_errors(401, 403, 404, 422, 503, body=True)
+    @_errors(401, 403, 404, 409, 422, 503, body=True)
     @cross_field_rules(**SAME_ROOM)
     def post(self, body, room_id):
         """Remove a member for good (emits user_kicked)"""
@@ -171,8 +190,8 @@ class RoomStats(MethodView):
     @blp.response(200, envelope(RoomStatsSchema))
     @_errors(401, 403)
     def get(self):
-        """Rooms, members, events per minute and sync spread"""
-        return ok(service.stats())
+        """Rooms, members, events per minute and sync spread (per room: only the rooms the caller may see)"""
+        return ok(service.stats(current_identity()))
 
 
 class RoomProviders(MethodView):
@@ -186,7 +205,7 @@ class RoomProviders(MethodView):
 
 _ROOM = "/rooms/<string(minlength=1, maxlength=64):room_id>"
 _ROUTES = [("/rooms", Rooms), (_ROOM, RoomById), (f"{_ROOM}/join", RoomJoin), (f"{_ROOM}/leave", RoomLeave),
-           (f"{_ROOM}/playback", RoomPlayback), (f"{_ROOM}/sync", RoomSync),
+           (f"{_ROOM}/playback", RoomPlayback), (f"{_ROOM}/sync", RoomSync), (f"{_ROOM}/invite", RoomInvite),
            (f"{_ROOM}/transfer-admin", RoomTransferAdmin), (f"{_ROOM}/kick-user", RoomKickUser),
            ("/stats", RoomStats), ("/providers", RoomProviders)]
 

@@ -14,6 +14,7 @@ from app.core.schemas import CamelSchema, WholeMatch, camelize, refuse_nul
 from app.rooms import state as st
 
 ROOM_ID = WholeMatch(r"^[A-Za-z0-9_-]{1,64}$", error="Not a valid room id")
+INVITE_CODE = WholeMatch(r"^[A-Za-z0-9_-]{1,64}$", error="Not a valid invite code")
 MAX_POSITION = 10_000_000.0  # seconds; longer than any film, short of float trouble
 
 
@@ -71,7 +72,8 @@ class CreateRoomSchema(CamelSchema):
     control_mode = ma.fields.String(load_default=st.CONTROL_ADMIN,
                                     validate=validate.OneOf([st.CONTROL_ADMIN, st.CONTROL_EVERYONE]))
     max_participants = ma.fields.Integer(load_default=None, validate=validate.Range(min=1, max=1000))
-    is_public = ma.fields.Boolean(load_default=True)
+    is_public = ma.fields.Boolean(load_default=True, metadata={
+        "description": "false: a private room, listed to nobody but its members and entered with its invite"})
     wait_for_all = ma.fields.Boolean(load_default=True)
     user_id = Ident(load_default=None)
     admin_id = Ident(load_default=None)
@@ -112,6 +114,15 @@ class RoomRefSchema(_Actor):
 
 
 class SocketRoomRefSchema(RoomRefSchema):
+    room_id = ma.fields.String(validate=ROOM_ID, required=True)
+
+
+class JoinRoomSchema(RoomRefSchema):
+    invite_code = ma.fields.String(load_default=None, validate=INVITE_CODE, metadata={
+        "description": "a private room's current invite code; members and platform admins need none"})
+
+
+class SocketJoinRoomSchema(JoinRoomSchema):
     room_id = ma.fields.String(validate=ROOM_ID, required=True)
 
 
@@ -300,6 +311,22 @@ class RoomSchema(ma.Schema):
     serverTime = ma.fields.Integer()
 
 
+class InviteSchema(ma.Schema):
+    roomId = ma.fields.String()
+    isPublic = ma.fields.Boolean(metadata={"description": "a public room is joined without the code"})
+    inviteCode = ma.fields.String(allow_none=True, metadata={
+        "description": "what a non-member sends as inviteCode to join a private room; null only for a room "
+                       "created before invites existed (rotate to get one)"})
+    inviteLink = ma.fields.String(allow_none=True, metadata={"description": "ROOM_INVITE_URL filled in"})
+    rotatedAt = ma.fields.Integer(allow_none=True, metadata={"description": "server epoch ms the code was made"})
+
+
+class CreatedRoomSchema(RoomSchema):
+    """The create answer: the room and, for its creator only, its invite."""
+
+    invite = ma.fields.Nested(InviteSchema)
+
+
 class RoomStateSchema(ma.Schema):
     """What a join or a sync answers: the room, its playback state, members and the clock."""
 
@@ -338,7 +365,9 @@ class RoomStatsSchema(ma.Schema):
     connectedParticipants = ma.fields.Integer()
     eventsPerMinute = ma.fields.Integer()
     maxSpreadMs = ma.fields.Integer(allow_none=True)
-    rooms_detail = ma.fields.List(ma.fields.Dict(), data_key="roomSpreads")
+    rooms_detail = ma.fields.List(ma.fields.Dict(), data_key="roomSpreads", metadata={
+        "description": "{roomId, spreadMs} of the rooms the caller may see: public rooms, and private ones "
+                       "they belong to (platform admins: all); the counts cover every room"})
     serverTime = ma.fields.Integer()
 
 

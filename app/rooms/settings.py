@@ -6,6 +6,15 @@ from datetime import timedelta
 from config.env import env_float, env_int, env_str
 
 
+def _invite_url(name: str, default: str) -> str:
+    template = env_str(name, default)
+    try:
+        template.format(roomId="r", inviteCode="c")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(f"{name} may only use {{roomId}} and {{inviteCode}}: {template!r}") from exc
+    return template
+
+
 def read_settings(config) -> dict:
     return {
         "ROOM_MAX_PARTICIPANTS": env_int("ROOM_MAX_PARTICIPANTS", 10),
@@ -21,6 +30,8 @@ def read_settings(config) -> dict:
         "ROOM_CHAT_HISTORY": env_int("ROOM_CHAT_HISTORY", 50),
         "ROOM_CHAT_RATE_LIMIT": env_int("ROOM_CHAT_RATE_LIMIT", 5),
         "ROOM_CHAT_RATE_WINDOW": env_int("ROOM_CHAT_RATE_WINDOW", 5),
+        # the invite link given with a room's code: {roomId} and {inviteCode} are filled in
+        "ROOM_INVITE_URL": _invite_url("ROOM_INVITE_URL", "/watch-together/demo?room={roomId}&invite={inviteCode}"),
     }
 
 

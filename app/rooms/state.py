@@ -30,6 +30,11 @@ def new_state(media_id: str, media_type: str, provider_id: str | None, season: i
             "version": 0}
 
 
+def is_private(room: dict) -> bool:
+    """A private room is seen and entered only by its members, platform admins and invitees."""
+    return not room["options"].get("isPublic", True)
+
+
 def new_member(user_id: str, display_name: str | None, now: int) -> dict:
     return {"userId": user_id, "displayName": display_name or f"user {user_id}", "joinedAt": now, "lastSeen": now,
             "sids": [], "disconnectedAt": None, "state": READY, "lastPosition": None, "driftMs": None,

@@ -12,7 +12,7 @@ import pytest
 
 _BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 _HTML_PAGES = ("/docs", "/monitoring/dashboard", "/watch-together/demo", "/static", "/watch-together/static")
-_SAMPLE = {"IntegerConverter": 1, "ResourceIdConverter": "abc1", "PathConverter": "x1", "UnicodeConverter": "x1"}
+_SAMPLE = {"IntegerConverter": 1, "DatabaseIdConverter": 1, "ResourceIdConverter": "abc1", "PathConverter": "x1", "UnicodeConverter": "x1"}
 
 
 def _concrete(rule) -> str:
@@ -211,6 +211,25 @@ def test_options_answers_no_content_with_allow(app, client):
         assert response.status_code == 204, response.get_data(as_text=True)
         assert method in response.headers["Allow"]
         assert response.get_data() == b""
+
+    each_route(routes(app, api_only=True), check)
+
+
+def test_a_browser_preflight_is_an_empty_204_with_the_cors_headers(app, client):
+    """Every browser sends Accept-Encoding: the empty answer must not be compressed into a body."""
+    preflight = {"Origin": "http://localhost:3000", "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "authorization, content-type",
+                 "Accept-Encoding": "gzip, deflate, br, zstd"}
+
+    def check(method, path):
+        response = client.options(path, headers=preflight)
+        assert response.status_code == 204, (response.status_code, dict(response.headers))
+        assert response.get_data() == b""
+        assert "Content-Encoding" not in response.headers and "Content-Type" not in response.headers
+        assert len(response.headers.getlist("Allow")) == 1 and method in response.headers["Allow"]
+        assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+        assert response.headers["Access-Control-Allow-Credentials"] == "true"
+        assert "authorization" in response.headers["Access-Control-Allow-Headers"]
 
     each_route(routes(app, api_only=True), check)
 

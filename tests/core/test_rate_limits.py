@@ -71,9 +71,10 @@ def test_the_default_is_one_budget_across_every_route(app, monkeypatch):
     # ops endpoints stay reachable for load balancers and scrapers
     assert client.get("/health/redis").status_code == 200
     assert client.get("/metrics").status_code == 200
-    # and so does the document: a generated client or a fuzzer fetches it often
+    # and so does the document: a generated client or a fuzzer fetches it often (it is exempt,
+    # spends nothing and carries no X-RateLimit-* headers)
     spec = client.get("/openapi.json")
-    assert spec.status_code == 200
+    assert spec.status_code == 200 and "X-RateLimit-Limit" not in spec.headers
     # the seeds' paths outside /api spend the same budget, and their operations say so
     assert client.get("/providers/list").status_code == 429
     assert "429" in spec.get_json()["paths"]["/providers/list"]["get"]["responses"]
@@ -199,3 +200,137 @@ def test_binding_limit_prefers_a_breach_then_the_fewest_left_then_the_longer_win
     refused = Seen(breached=True, remaining=0, reset_at=1060)
     assert binding_limit([route, refused]) is refused
     assert binding_limit([]) is None
+
+
+# ---- preflights ---------------------------------------------------------------------------------
+
+PREFLIGHT = {"Origin": "http://localhost:3000", "Access-Control-Request-Method": "GET",
+             "Access-Control-Request-Headers": "authorization", "Accept-Encoding": "gzip, br"}
+
+
+def test_preflights_are_never_counted_nor_limited(app, monkeypatch):
+    client = app_with_budget(monkeypatch, "2 per minute").test_client()
+    for _ in range(4):
+        preflight = client.options("/api/v1/content", headers=PREFLIGHT)
+        assert preflight.status_code == 204 and "X-RateLimit-Remaining" not in preflight.headers
+    # the preflights spent nothing: the budget is whole
+    assert limit_headers(client.get("/api/v1/content")) == ("2", "1")
+    assert limit_headers(client.get("/api/v1/content")) == ("2", "0")
+    assert client.get("/api/v1/content").status_code == 429
+    # and once it is spent, the browser may still ask: the preflight answers, the call gets its 429
+    preflight = client.options("/api/v1/content", headers=PREFLIGHT)
+    assert preflight.status_code == 204
+    assert preflight.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+    # so do route limits: the login preflight after five logins is not refused either
+    for _ in range(6):
+        client.post("/api/v1/auth/login", json={"email": "x@example.test", "password": "whatever1"},
+                    environ_base={"REMOTE_ADDR": "198.51.100.20"})
+    assert client.options("/api/v1/auth/login", headers={**PREFLIGHT, "Access-Control-Request-Method": "POST"},
+                          environ_base={"REMOTE_ADDR": "198.51.100.20"}).status_code == 204
+
+
+# ---- the 429 ------------------------------------------------------------------------------------
+
+def test_the_429_states_the_limit_as_a_person_would(client):
+    for _ in range(5):
+        login(client)
+    body = login(client).get_json()
+    assert body["error"]["message"] == "Too many requests: 5 requests per 15 minutes"
+    assert body["error"]["details"] == {"limit": "5 requests per 15 minutes", "per": "address", "appliesTo": "route"}
+
+
+def test_limits_are_described_in_words():
+    from limits import parse
+
+    from app.core.ratelimit import describe_limit
+
+    assert describe_limit(parse("5 per 15 minutes")) == "5 requests per 15 minutes"
+    assert describe_limit(parse("100/minute")) == "100 requests per minute"
+    assert describe_limit(parse("1 per second")) == "1 request per second"
+    assert describe_limit(parse("1000 per hour")) == "1000 requests per hour"
+    assert describe_limit(parse("3 per 2 days")) == "3 requests per 2 days"
+
+
+# ---- the per-user budget ------------------------------------------------------------------------
+
+def app_with_budgets(monkeypatch, per_address: str, per_user: str):
+    from app import create_app
+
+    monkeypatch.setenv("RATE_LIMIT_DEFAULT", per_address)
+    monkeypatch.setenv("RATE_LIMIT_PER_USER", per_user)
+    return create_app("testing")
+
+
+def test_the_default_user_budget_is_1000_per_hour(app):
+    assert app.config["RATELIMIT_PER_USER"] == "1000 per hour"
+
+
+def test_a_signed_in_user_has_one_budget_across_the_api_and_addresses(app, monkeypatch, user, auth_headers,
+                                                                       make_user, service_headers):
+    client = app_with_budgets(monkeypatch, "100 per minute", "3 per hour").test_client()
+    headers = auth_headers(user)
+    answers = [client.get("/api/v1/auth/me", headers=headers),
+               client.get("/api/v1/content", headers=headers, environ_base={"REMOTE_ADDR": "198.51.100.1"}),
+               client.get("/api/v1/users/me", headers=headers, environ_base={"REMOTE_ADDR": "198.51.100.2"})]
+    assert [r.status_code for r in answers] == [200, 200, 200]
+    # the user budget binds (3 per hour, not 100 per minute), whichever address the calls came from
+    assert [limit_headers(r) for r in answers] == [("3", "2"), ("3", "1"), ("3", "0")]
+    limited = client.get("/api/v1/content", headers=headers, environ_base={"REMOTE_ADDR": "198.51.100.3"})
+    assert limited.status_code == 429 and limit_headers(limited) == ("3", "0")
+    error = limited.get_json()["error"]
+    assert error["code"] == "RATE_LIMIT_ERROR"
+    assert error["details"] == {"limit": "3 requests per hour", "per": "user", "appliesTo": "api"}
+    assert 60 < int(limited.headers["Retry-After"]) <= 3600  # the hour's window
+    # the address still has room for everyone else: anonymous callers have only the address budget
+    anonymous = client.get("/api/v1/content")
+    assert anonymous.status_code == 200 and limit_headers(anonymous) == ("100", "98")
+    other = client.get("/api/v1/content", headers=auth_headers(make_user()))
+    assert other.status_code == 200 and limit_headers(other) == ("3", "2")
+    # services are not counted at all
+    assert client.get("/api/v1/proxies", headers=service_headers).status_code == 200
+
+
+def test_the_headers_name_whichever_budget_binds(app, monkeypatch, user, auth_headers):
+    client = app_with_budgets(monkeypatch, "3 per minute", "5 per hour").test_client()
+    headers = auth_headers(user)
+    assert limit_headers(client.get("/api/v1/content", headers=headers)) == ("3", "2")
+    assert limit_headers(client.get("/api/v1/content", headers=headers)) == ("3", "1")
+    assert limit_headers(client.get("/api/v1/content", headers=headers)) == ("3", "0")
+    limited = client.get("/api/v1/content", headers=headers)
+    assert limited.status_code == 429 and limit_headers(limited) == ("3", "0")
+    assert limited.get_json()["error"]["details"] == {"limit": "3 requests per minute", "per": "address",
+                                                      "appliesTo": "api"}
+    assert int(limited.headers["Retry-After"]) <= 60
+    # the refused request did not spend the user's budget (as Flask-Limiter stops at the first
+    # refusal): from another address the fourth counted call leaves one of five
+    elsewhere = client.get("/api/v1/content", headers=headers, environ_base={"REMOTE_ADDR": "198.51.100.4"})
+    assert elsewhere.status_code == 200 and limit_headers(elsewhere) == ("5", "1")
+
+
+def test_both_budgets_cost_one_redis_round_trip(app, client, user_headers):
+    from app.extensions import redis
+
+    client.get("/api/v1/auth/me", headers=user_headers)  # loads the script
+    before = _commands(redis.client)
+    response = client.get("/api/v1/auth/me", headers=user_headers)
+    after = _commands(redis.client)
+    assert response.headers["X-RateLimit-Remaining"] == "98"  # the address budget binds (100/min)
+    # one script call counting two keys (its inner TTLs are the only other commands)
+    assert _spent(before, after) == {"evalsha": 1, "eval": 0, "get": 0, "ttl": 2}
+
+
+@pytest.mark.slow
+def test_the_user_budget_is_shared_by_web_processes(app, monkeypatch, test_env, user, token_for):
+    server = ServerProcess(test_env, extra_env={"RATE_LIMIT_PER_USER": "3 per hour"})
+    server.start()
+    try:
+        headers = {"Authorization": f"Bearer {token_for(user)}"}
+        local = app_with_budgets(monkeypatch, "100 per minute", "3 per hour").test_client()
+        assert local.get("/api/v1/content", headers=headers).headers["X-RateLimit-Remaining"] == "2"
+        assert local.get("/api/v1/content", headers=headers).headers["X-RateLimit-Remaining"] == "1"
+        remote = requests.get(f"{server.url}/api/v1/auth/me", headers=headers, timeout=5)
+        assert remote.status_code == 200 and remote.headers["X-RateLimit-Remaining"] == "0"
+        limited = requests.get(f"{server.url}/api/v1/content", headers=headers, timeout=5)
+        assert limited.status_code == 429 and limited.json()["error"]["details"]["per"] == "user"
+    finally:
+        server.stop()

@@ -198,3 +198,45 @@ def test_requests_go_through_a_socks5_proxy(app_ctx, upstream, proxies, pool):
     (proxy_id,) = pool(socks)
     assert outbound.get(upstream.url("/ok")).json() == {"ok": True}
     assert socks.hits == 1 and health_of(proxy_id)["failures"] == 0
+
+
+# ---- connections are judged by the address they open to (DNS rebinding) -------------------
+
+def test_a_connection_is_judged_by_the_address_its_name_resolves_to_when_it_opens(app_ctx, upstream):
+    """The check on the URL and the connection each resolve the name: the connection's own answer
+    is the one judged, so a name that changes its answer in between reaches nothing it may not."""
+    import requests
+
+    from app.platform.guarded_http import connection_policy, guarded_session
+
+    session = guarded_session()
+    by_name = upstream.url("/ok").replace("127.0.0.1", "localhost")
+    before = len(upstream.hits)
+    with connection_policy(allow_private=False), pytest.raises(requests.ConnectionError) as caught:
+        session.get(by_name)
+    assert "private" in str(caught.value)
+    with connection_policy(allow_private=False), pytest.raises(requests.ConnectionError):
+        session.get(upstream.url("/ok").replace("127.0.0.1", "0x7f000001"))  # no spelling gets round it
+    with connection_policy(allow_private=True):
+        assert session.get(by_name).json() == {"ok": True}
+    assert len(upstream.hits) == before + 1  # the refused connections never reached it
+
+
+@pytest.mark.parametrize("mode", ["working", "socks5"])
+def test_a_proxy_named_by_a_private_address_is_refused_at_connect_where_private_proxies_are_off(
+        app_ctx, upstream, proxies, pool, monkeypatch, mode):
+    from app.platform import outbound
+
+    from app.proxies import service
+
+    proxy = proxies(mode)
+    pool()  # the rotation settings
+    # a name: the pool keeps it, the connection judges the address it resolves to
+    proxy_id = service.add_proxy(proxy.url.replace("127.0.0.1", "localhost"))["id"]
+    monkeypatch.setitem(app_ctx.config, "ALLOW_PRIVATE_PROXIES", False)
+    monkeypatch.setitem(app_ctx.config, "PROXY_MAX_RETRIES", 0)
+    with pytest.raises(outbound.BadGatewayError) as caught:  # every proxy tried failed: reported, not gone round
+        outbound.get(upstream.url("/ok"))
+    assert "private address" in caught.value.message
+    assert proxy.hits == 0
+    assert health_of(proxy_id)["last_error"] == "Refused to connect: localhost is or resolves to a private address"

@@ -178,3 +178,45 @@ def test_admin_check_now_returns_a_task_id(client, admin_headers, upstream, cele
             break
         time.sleep(0.2)
     assert status["status"] == "down" and status["httpStatus"] == 500
+
+
+# ---- the address policy: an admin API refuses what the server will never call --------------
+
+def _on(host: str) -> dict:
+    return {"baseUrl": f"https://{host}", "movieTemplate": f"https://{host}/e/movie/{{id}}",
+            "tvTemplate": f"https://{host}/e/tv/{{id}}/{{season}}/{{episode}}"}
+
+
+@pytest.mark.parametrize("host, kind", [
+    ("169.254.169.254", "metadata"), ("169.254.169.254.", "metadata"), ("metadata.google.internal", "metadata"),
+    ("0.0.0.0", "unspecified"), ("0", "unspecified"), ("[fe80::1]", "link-local"),
+    ("[::ffff:169.254.169.254]", "metadata"), ("[64:ff9b::a9fe:a9fe]", "metadata"),
+])
+def test_metadata_link_local_and_unspecified_base_urls_are_refused_whatever_the_settings(client, admin_headers,
+                                                                                       host, kind):
+    response = create(client, admin_headers, **_on(host))
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()["error"]
+    assert "baseUrl" in error["details"]["fields"] and kind in error["details"]["fields"]["baseUrl"][0], error
+
+
+@pytest.mark.parametrize("host, kind", [
+    ("127.0.0.1", "private"), ("localhost", "private"), ("[::1]", "private"), ("127.1", "private"),
+    ("10.0.0.5", "private"), ("nova.marquee.invalid", "does not resolve"),
+])
+def test_private_and_unresolvable_base_urls_are_refused_where_private_targets_are_not_allowed(
+        app, client, admin_headers, monkeypatch, host, kind):
+    monkeypatch.setitem(app.config, "ALLOW_PRIVATE_TARGETS", False)
+    response = create(client, admin_headers, **_on(host))
+    assert response.status_code == 422, response.get_json()
+    assert kind in response.get_json()["error"]["details"]["fields"]["baseUrl"][0]
+    monkeypatch.setitem(app.config, "ALLOW_PRIVATE_TARGETS", True)  # development and tests: local providers
+    assert create(client, admin_headers, **_on(host)).status_code == 201
+
+
+def test_a_private_health_url_is_refused_on_patch_too(app, client, admin_headers, monkeypatch):
+    assert create(client, admin_headers).status_code == 201
+    monkeypatch.setitem(app.config, "ALLOW_PRIVATE_TARGETS", False)
+    response = client.patch("/api/v1/providers/nova", json={"healthUrl": "http://127.0.0.1:9/health"},
+                            headers=admin_headers)
+    assert response.status_code == 422 and "healthUrl" in response.get_json()["error"]["details"]["fields"]

@@ -10,7 +10,8 @@ def test_every_kind_of_proxy_gets_the_right_verdict_within_the_timeout(upstream)
     try:
         timeout = 0.8
         started = time.perf_counter()
-        results = {r.id: r for r in probe_all([(m, p.url) for m, p in kinds.items()], upstream.url("/ok"), timeout)}
+        results = {r.id: r for r in probe_all([(m, p.url) for m, p in kinds.items()], upstream.url("/ok"), timeout,
+                                                allow_private=True)}
         elapsed = time.perf_counter() - started
     finally:
         for proxy in kinds.values():
@@ -25,7 +26,7 @@ def test_every_kind_of_proxy_gets_the_right_verdict_within_the_timeout(upstream)
 def test_a_probe_url_error_through_a_working_proxy_is_a_failure(upstream):
     proxy = ForwardProxy("working")
     try:
-        [result] = probe_all([("p", proxy.url)], upstream.url("/fail"), 2)
+        [result] = probe_all([("p", proxy.url)], upstream.url("/fail"), 2, allow_private=True)
     finally:
         proxy.stop()
     assert not result.ok and result.status == 500
@@ -35,7 +36,7 @@ def test_https_probe_url_goes_through_a_connect_tunnel():
     # a TLS handshake against a plain-HTTP server fails, but only after the CONNECT succeeded
     server, proxy = HttpServer(), ForwardProxy("working")
     try:
-        [result] = probe_all([("p", proxy.url)], f"https://127.0.0.1:{server.port}/ok", 2)
+        [result] = probe_all([("p", proxy.url)], f"https://127.0.0.1:{server.port}/ok", 2, allow_private=True)
     finally:
         proxy.stop()
         server.stop()
@@ -45,7 +46,7 @@ def test_https_probe_url_goes_through_a_connect_tunnel():
 def test_socks5_proxies_are_probed_through_their_handshake(upstream):
     proxy = ForwardProxy("socks5", hosts={"probe.marquee.test": upstream.port})
     try:
-        [result] = probe_all([("s", proxy.url)], "http://probe.marquee.test/generate_204", 2)
+        [result] = probe_all([("s", proxy.url)], "http://probe.marquee.test/generate_204", 2, allow_private=True)
     finally:
         proxy.stop()
     assert result.ok and result.status == 200

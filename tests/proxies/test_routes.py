@@ -87,6 +87,14 @@ UNREACHABLE_PROXIES = [
     ("https://0.0.0.0:3128", "unspecified"),
     ("http://0:3128", "unspecified"),
     ("http://[::]:3128", "unspecified"),
+    # every spelling is reduced to one address first (issue 17)
+    ("http://169.254.169.254.:80", "metadata"),  # a trailing dot
+    ("http://0.0.0.0.:3128", "unspecified"),
+    ("http://[::169.254.169.254]:80", "metadata"),  # IPv4-compatible IPv6
+    ("http://[64:ff9b::169.254.169.254]:80", "metadata"),  # NAT64
+    ("http://[2002:a9fe:a9fe::]:80", "metadata"),  # 6to4
+    ("http://metadata.google.internal:80", "metadata"),  # a name that resolves only inside the cloud
+    ("http://metadata.google.internal.:80", "metadata"),
 ]
 
 
@@ -186,3 +194,73 @@ def test_scheduled_probes_skip_benched_proxies_until_their_back_off_ends(app, cl
         assert service.probe(due_only=True)["probed"] == 1
         after = service.get_proxy(proxy_id)
     assert after["status"] == "benched" and after["benched_until"] > (time.time() + 60) * 1000  # doubled back-off
+
+
+# ---- the address policy with ALLOW_PRIVATE_PROXIES off (production) ------------------------
+
+@pytest.fixture
+def no_private_proxies(app, monkeypatch):
+    monkeypatch.setitem(app.config, "ALLOW_PRIVATE_PROXIES", False)
+
+
+@pytest.mark.parametrize("url, kind", [
+    ("http://127.0.0.1:3128", "private"), ("http://localhost:3128", "private"), ("http://10.0.0.5:3128", "private"),
+    ("socks5://[::1]:1080", "private"), ("http://[::ffff:127.0.0.1]:3128", "private"),
+    ("http://proxy.marquee.invalid:3128", "does not resolve"),  # fails closed
+])
+def test_private_or_unresolvable_proxies_are_refused_where_the_setting_is_off(client, admin_headers,
+                                                                              no_private_proxies, url, kind):
+    response = add(client, admin_headers, url)
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()["error"]
+    assert list(error["details"]["fields"]) == ["url"] and kind in error["message"], error
+
+
+def test_the_pool_leaves_out_private_proxies_where_the_setting_is_off(app, client, admin_headers, monkeypatch,
+                                                                     no_private_proxies):
+    monkeypatch.setitem(app.config, "PROXY_URLS", ["http://10.1.1.1:8080", "http://203.0.113.9:8080"])
+    listed = client.get("/api/v1/proxies", headers=admin_headers).get_json()["data"]
+    assert [p["url"] for p in listed] == []  # 203.0.113.0/24 is documentation space: not public either
+
+
+def test_a_proxy_name_is_judged_by_the_address_it_resolves_to_when_probed(app, client, admin_headers, make_proxy,
+                                                                          monkeypatch):
+    proxy = make_proxy("working")
+    added = add(client, admin_headers, proxy.url.replace("127.0.0.1", "localhost")).get_json()["data"]
+    assert client.post(f"/api/v1/proxies/{added['id']}/check", headers=admin_headers).get_json()["data"]["status"] \
+        == "healthy"
+    monkeypatch.setitem(app.config, "ALLOW_PRIVATE_PROXIES", False)  # the name is kept; the connection is refused
+    checked = client.post(f"/api/v1/proxies/{added['id']}/check", headers=admin_headers).get_json()["data"]
+    assert checked["status"] == "failing" and "private" in checked["lastError"], checked
+    assert proxy.hits == 1  # the refused probe never reached it
+
+
+# ---- the document and the server agree on the URL ------------------------------------------
+
+@pytest.mark.parametrize("url", [
+    "http://0x7f000001:8080", "http://2130706433:8080", "http://127.1:8080",  # numeric forms
+    "http://bücher.example:8080", "http://xn--bcher-kva.example\u3002:8080",  # IDN: punycode only
+    "http://" + "a" * 63 + "." + ("b" * 63 + ".") * 3 + "c:8080",  # past 253 characters
+    "http://" + "a" * 300 + ":8080",  # a label past 63
+    "http://10.0.0.5:03128", " http://10.0.0.5:3128", "http://[:::1]:3128", "http://[1.2.3.4]:3128",
+])
+def test_urls_outside_the_documented_pattern_are_refused_without_a_traceback(client, admin_headers, url, caplog):
+    import re
+
+    pattern = client.get("/openapi.json").get_json()["components"]["schemas"]["ProxyCreate"]["properties"]["url"]
+    documented = re.search(pattern["pattern"], url) is not None and 8 <= len(url) <= 500
+    response = add(client, admin_headers, url)
+    assert response.status_code == 422, response.get_json()
+    assert list(response.get_json()["error"]["details"]["fields"]) == ["url"]
+    assert not documented or url.startswith("http://["), url  # bracketed literals are the documented rule's
+    assert not [r for r in caplog.records if r.exc_info], "a traceback was logged"
+
+
+@pytest.mark.parametrize("url", ["http://proxy-1.lan:3128", "http://proxy.lan.:3128", "HTTPS://user:p%40ss@10.2.3.4:443/",
+                                 "socks5h://[fd12::2]:1080", "http://xn--bcher-kva.example:8080"])
+def test_urls_the_document_allows_are_accepted(client, admin_headers, url):
+    import re
+
+    pattern = client.get("/openapi.json").get_json()["components"]["schemas"]["ProxyCreate"]["properties"]["url"]
+    assert re.search(pattern["pattern"], url), url
+    assert add(client, admin_headers, url).status_code == 201  # testing allows private and unresolvable names

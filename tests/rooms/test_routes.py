@@ -86,7 +86,8 @@ def test_legacy_paths_share_the_handlers_and_check_claimed_ids(client, make_user
                       headers=auth_headers(guest))
     assert own.status_code == 200
     other_room = client.post(f"{LEGACY}/rooms/{room['id']}/leave", json={"roomId": "other"}, headers=auth_headers(guest))
-    assert other_room.status_code == 422 and "roomId" in other_room.get_json()["error"]["details"]["fields"]
+    assert other_room.status_code == 409 and other_room.get_json()["error"]["code"] == "ROOM_MISMATCH"
+    assert "roomId" in other_room.get_json()["error"]["details"]["fields"]
     not_admin = client.post(f"{LEGACY}/rooms/{room['id']}/kick-user",
                             json={"userIdToKick": str(admin["id"]), "adminId": str(admin["id"])},
                             headers=auth_headers(guest))
@@ -124,3 +125,22 @@ def test_demo_page_and_its_local_client_library(client):
     assert b"cdn" not in page.data.lower()
     library = client.get("/watch-together/static/socket.io.min.js")
     assert library.status_code == 200 and b"io" in library.data
+
+
+@pytest.mark.parametrize("action", ["join", "leave", "sync"])
+def test_the_optional_room_bodies_are_documented_as_optional(client, action):
+    """join, leave and sync take the room from the path: the document and the server agree
+    that their body may be left out."""
+    spec = client.get("/openapi.json").get_json()
+    for prefix in (API, LEGACY):
+        operation = spec["paths"][f"{prefix}/rooms/{{room_id}}/{action}"]["post"]
+        assert operation["requestBody"].get("required", False) is False, prefix
+
+
+def test_join_sync_and_leave_without_a_body(client, make_user, auth_headers):
+    admin, guest = make_user(), make_user()
+    room = create(client, auth_headers(admin))
+    for action in ("join", "sync", "leave"):
+        answer = client.post(f"{API}/rooms/{room['id']}/{action}", headers=auth_headers(guest))
+        assert answer.status_code == 200, (action, answer.get_json())
+    assert answer.get_json()["data"]["participants"][0]["userId"] == str(admin["id"])

@@ -110,7 +110,13 @@
   $('login').onclick = () => signIn(false);
   $('register').onclick = () => signIn(true);
   $('create').onclick = () => emit('create_room', { name: $('roomName').value, mediaId: $('mediaId').value, mediaType: 'movie' });
-  $('join').onclick = () => emit('join_room', { roomId: $('roomIdInput').value.trim() });
+  $('join').onclick = () => {
+    const inviteCode = $('inviteInput').value.trim();
+    emit('join_room', inviteCode ? { roomId: $('roomIdInput').value.trim(), inviteCode } : { roomId: $('roomIdInput').value.trim() });
+  };
+  const link = new URLSearchParams(location.search);  // an invite link: ?room=<id>&invite=<code>
+  if (link.get('room')) $('roomIdInput').value = link.get('room');
+  if (link.get('invite')) $('inviteInput').value = link.get('invite');
   $('leave').onclick = () => { emit('leave_room', { roomId }); clearInterval(reportTimer); };
   $('play').onclick = () => act('play');
   $('pause').onclick = () => act('pause');
