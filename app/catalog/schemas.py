@@ -4,6 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app.catalog.maturity import KINDS, RATINGS, SORTS, STATUSES
+from app.core.api import AtLeastOneField
 from app.core.identity import TIERS
 from app.core.pagination import PaginationArgsSchema
 from app.core.schemas import MAX_DB_INT, CamelSchema, HttpUrl, WholeMatch
@@ -218,13 +219,13 @@ class ContentWriteSchema(ContentUpdateSchema):
                              metadata={"description": "Series only: seasons with their episodes"})
 
 
-class ContentPatchSchema(ContentUpdateSchema):
+class ContentPatchSchema(AtLeastOneField, ContentUpdateSchema):
     """Every field optional; only those sent change."""
 
 
-class SeasonPatchSchema(SeasonUpdateSchema):
+class SeasonPatchSchema(AtLeastOneField, SeasonUpdateSchema):
     """Every field optional; only those sent change."""
 
 
-class EpisodePatchSchema(EpisodeSchema):
-    pass
+class EpisodePatchSchema(AtLeastOneField, EpisodeSchema):
+    """Every field optional; only those sent change."""

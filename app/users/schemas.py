@@ -4,6 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from app.catalog.schemas import LANGUAGE, RATINGS, ContentCardSchema, Text, db_id
+from app.core.api import AtLeastOneField
 from app.core.identity import TIERS
 from app.core.schemas import CamelSchema, HttpUrl
 
@@ -27,7 +28,7 @@ class ProfileSchema(CamelSchema):
     created_at = ma.fields.DateTime(required=True)
 
 
-class ProfilePatchSchema(CamelSchema):
+class ProfilePatchSchema(AtLeastOneField, CamelSchema):
     display_name = Text(min_length=1, max_length=100)
     avatar_url = HttpUrl(allow_none=True)
     preferences = ma.fields.Nested(PreferencesSchema)

@@ -247,3 +247,23 @@ def test_a_series_sources_need_season_and_episode_as_the_document_says(client, a
         assert response.status_code == 422 and set(response.get_json()["error"]["details"]["fields"]) == {field}
         assert field in rules["x-crossFieldRules"]
     assert client.get(f"/api/v1/content/{series['id']}/sources?season=1&episode=1").status_code == 200
+
+
+def test_a_patch_with_nothing_to_change_is_refused_as_the_document_says(client, admin_headers):
+    """The document says a PATCH body is required with at least one property (minProperties: 1);
+    no body at all, or an empty one, is a 422 rather than a 200 that changed nothing."""
+    series = create(client, admin_headers, series_body(seasons=1, episodes=1))
+    detail = client.get(f"/api/v1/content/{series['id']}").get_json()["data"]
+    season = detail["seasons"][0]
+    paths = {"ContentPatch": f"/api/v1/content/{series['id']}",
+             "SeasonPatch": f"/api/v1/content/{series['id']}/seasons/{season['id']}",
+             "EpisodePatch": f"/api/v1/content/{series['id']}/episodes/{season['episodes'][0]['id']}",
+             "ProfilePatch": "/api/v1/users/me"}
+    schemas = client.get("/openapi.json").get_json()["components"]["schemas"]
+    for component, path in paths.items():
+        assert schemas[component]["minProperties"] == 1, component
+        for kwargs in ({}, {"json": {}}):
+            response = client.patch(path, headers=admin_headers, **kwargs)
+            assert response.status_code == 422, (path, kwargs, response.get_json())
+            assert response.get_json()["error"]["code"] == "VALIDATION_ERROR"
+    assert client.get(f"/api/v1/content/{series['id']}").get_json()["data"]["updatedAt"] == detail["updatedAt"]
