@@ -22,13 +22,13 @@ class UserSchema(CamelSchema):
 
 
 class RegisterSchema(CamelSchema):
-    email = EmailAddress(required=True, validate=ma.validate.Length(max=320))
+    email = EmailAddress(required=True)
     password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=256))
     display_name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
 
 
 class LoginSchema(CamelSchema):
-    email = EmailAddress(required=True, validate=ma.validate.Length(max=320))
+    email = EmailAddress(required=True)
     password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=256))
 
 

@@ -116,9 +116,6 @@ def create_content(data: dict) -> dict:
 
 def update_content(content_id: int, data: dict) -> dict:
     """Replace (PUT) or change (PATCH) a title's fields; seasons are managed on their own routes."""
-    if data.get("seasons"):
-        raise ValidationError("Change seasons under /content/{id}/seasons", field="seasons")
-    data.pop("seasons", None)
     content = load_content(content_id)
     if data.get("kind") == "movie" and content.kind == "series" and content.seasons:
         raise ValidationError("A series with seasons cannot become a movie", field="kind")
@@ -183,10 +180,8 @@ def create_season(content_id: int, data: dict) -> dict:
 
 
 def update_season(content_id: int, season_id: int, data: dict) -> dict:
+    """Change a season's own fields; its episodes are managed on their own routes."""
     season = _season(content_id, season_id)
-    if data.get("episodes"):
-        raise ValidationError("Change episodes under /content/{id}/seasons/{seasonId}/episodes", field="episodes")
-    data.pop("episodes", None)
     if "number" in data:
         _unique_number(Season, Season.content_id, content_id, data["number"], season.id, "Season")
     for name, value in data.items():

@@ -8,8 +8,9 @@ from flask_smorest import Blueprint
 
 from app.catalog import service
 from app.catalog.schemas import (ContentCardSchema, ContentListArgsSchema, ContentPatchSchema, ContentSchema,
-                                 ContentSearchArgsSchema, ContentWriteSchema, EpisodePatchSchema, EpisodeSchema,
-                                 HomeSchema, SeasonPatchSchema, SeasonSchema, SourceSchema, SourcesArgsSchema)
+                                 ContentSearchArgsSchema, ContentUpdateSchema, ContentWriteSchema, EpisodePatchSchema,
+                                 EpisodeSchema, HomeSchema, SeasonPatchSchema, SeasonSchema, SeasonUpdateSchema,
+                                 SourceSchema, SourcesArgsSchema)
 from app.core.api import cross_field_rules
 from app.core.envelope import envelope, ok, page_envelope
 from app.core.identity import current_identity, optional_auth, roles_required
@@ -21,8 +22,7 @@ YEAR_RULES = {"yearFrom": "must not be after yearTo"}
 FILTER_RULES = {**YEAR_RULES, "type": "an alias of kind: when both are sent they must agree",
                 "tier": "an alias of tierRequired: when both are sent they must agree"}
 SEASONS_ON_CREATE = {"seasons": "only for kind=series"}
-SEASONS_ON_WRITE = {"seasons": "only for kind=series, and only while the title has none yet (then use "
-                               "/content/{id}/seasons)", "kind": "a series with seasons cannot become a movie"}
+KIND_ON_UPDATE = {"kind": "a series with seasons cannot become a movie"}
 
 blp = Blueprint("catalog", __name__, description="The catalog: movies and series, search, home rows")
 
@@ -95,13 +95,13 @@ class ContentById(MethodView):
         return ok(service.get_content(content_id, _viewer()))
 
     @roles_required("admin")
-    @blp.arguments(ContentWriteSchema)
+    @blp.arguments(ContentUpdateSchema)
     @blp.response(200, envelope(ContentSchema))
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
-    @cross_field_rules(**SEASONS_ON_WRITE)
+    @cross_field_rules(**KIND_ON_UPDATE)
     def put(self, body, content_id):
-        """Replace a title's fields"""
+        """Replace a title's fields (its seasons change under /content/{id}/seasons)"""
         return ok(service.update_content(content_id, body))
 
     @roles_required("admin")
@@ -109,9 +109,9 @@ class ContentById(MethodView):
     @blp.response(200, envelope(ContentSchema))
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
-    @cross_field_rules(**SEASONS_ON_WRITE)
+    @cross_field_rules(**KIND_ON_UPDATE)
     def patch(self, body, content_id):
-        """Change some of a title's fields"""
+        """Change some of a title's fields (its seasons change under /content/{id}/seasons)"""
         return ok(service.update_content(content_id, body))
 
     @roles_required("admin")
@@ -131,6 +131,7 @@ class ContentSources(MethodView):
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(403, response="FORBIDDEN", description="SUBSCRIPTION_REQUIRED or MATURITY_RESTRICTED")
     @blp.alt_response(404, response="NOT_FOUND")
+    @cross_field_rules(season="required when the title is a series", episode="required when the title is a series")
     def get(self, args, content_id):
         """Provider embeds for the title (a series needs season and episode), best provider first"""
         return ok(service.sources(content_id, _viewer(), args.get("season"), args.get("episode")))
@@ -152,12 +153,12 @@ class Seasons(MethodView):
 @blp.route("/<int:content_id>/seasons/<int:season_id>")
 class SeasonById(MethodView):
     @roles_required("admin")
-    @blp.arguments(SeasonSchema)
+    @blp.arguments(SeasonUpdateSchema)
     @blp.response(200, envelope(SeasonSchema))
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     def put(self, body, content_id, season_id):
-        """Replace a season's fields"""
+        """Replace a season's fields (its episodes change under .../episodes)"""
         return ok(service.update_season(content_id, season_id, body))
 
     @roles_required("admin")
@@ -166,7 +167,7 @@ class SeasonById(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     def patch(self, body, content_id, season_id):
-        """Change some of a season's fields"""
+        """Change some of a season's fields (its episodes change under .../episodes)"""
         return ok(service.update_season(content_id, season_id, body))
 
     @roles_required("admin")

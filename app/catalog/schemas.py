@@ -6,7 +6,7 @@ import marshmallow as ma
 from app.catalog.maturity import KINDS, RATINGS, SORTS, STATUSES
 from app.core.identity import TIERS
 from app.core.pagination import PaginationArgsSchema
-from app.core.schemas import MAX_DB_INT, CamelSchema, WholeMatch
+from app.core.schemas import MAX_DB_INT, CamelSchema, HttpUrl, WholeMatch
 
 
 
@@ -28,7 +28,6 @@ def db_id(**kwargs) -> ma.fields.Integer:
 
 
 LANGUAGE = WholeMatch(r"^[a-z]{2,3}$", error="Must be an ISO 639 language code such as 'en'")
-URL = ma.validate.URL(schemes={"http", "https"}, require_tld=False)
 
 
 # ---- query arguments -------------------------------------------------------------------
@@ -103,19 +102,26 @@ class EpisodeSchema(CamelSchema):
     synopsis = Text(load_default="", max_length=5000)
     runtime_minutes = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=1000))
     air_date = ma.fields.Date(allow_none=True)
-    still_url = Text(allow_none=True, max_length=1024, validate=URL)
+    still_url = HttpUrl(allow_none=True)
     tmdb_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=MAX_DB_INT))
     imdb_id = Text(allow_none=True, validate=WholeMatch(r"^tt\d{5,10}$"))
 
 
-class SeasonSchema(CamelSchema):
+class SeasonUpdateSchema(CamelSchema):
+    """A season's own fields (PUT); its episodes change under their own routes."""
+
     id = ma.fields.Integer(dump_only=True)
     content_id = ma.fields.Integer(dump_only=True)
     number = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=10000))
     title = Text(load_default="", max_length=300)
     synopsis = Text(load_default="", max_length=5000)
     release_year = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1870, max=2100))
-    poster_url = Text(allow_none=True, max_length=1024, validate=URL)
+    poster_url = HttpUrl(allow_none=True)
+
+
+class SeasonSchema(SeasonUpdateSchema):
+    """A season with its episodes: served, and taken when the season is created."""
+
     episodes = ma.fields.List(ma.fields.Nested(EpisodeSchema), load_default=list)
 
 
@@ -181,7 +187,9 @@ class HomeSchema(CamelSchema):
 
 # ---- admin writes ----------------------------------------------------------------------
 
-class ContentWriteSchema(CamelSchema):
+class ContentUpdateSchema(CamelSchema):
+    """A title's own fields (PUT replaces them); its seasons change under /content/{id}/seasons."""
+
     kind = Text(required=True, validate=ma.validate.OneOf(KINDS))
     title = Text(required=True, min_length=1, max_length=300)
     slug = Text(validate=WholeMatch(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"), max_length=320)
@@ -194,23 +202,28 @@ class ContentWriteSchema(CamelSchema):
                             load_default=list,
                             validate=ma.validate.Length(max=20))
     cast = ma.fields.List(ma.fields.Nested(CreditSchema), load_default=list, validate=ma.validate.Length(max=200))
-    poster_url = Text(allow_none=True, max_length=1024, validate=URL)
-    backdrop_url = Text(allow_none=True, max_length=1024, validate=URL)
+    poster_url = HttpUrl(allow_none=True)
+    backdrop_url = HttpUrl(allow_none=True)
     tmdb_id = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=MAX_DB_INT))
     imdb_id = Text(allow_none=True, validate=WholeMatch(r"^tt\d{5,10}$"))
     tier_required = Text(load_default="free", validate=ma.validate.OneOf(TIERS))
     status = Text(load_default="draft", validate=ma.validate.OneOf(STATUSES))
     average_rating = ma.fields.Float(load_default=0.0, validate=ma.validate.Range(min=0, max=10))
+
+
+class ContentWriteSchema(ContentUpdateSchema):
+    """A new title: a series may bring its seasons and their episodes."""
+
     seasons = ma.fields.List(ma.fields.Nested(SeasonSchema), load_only=True, validate=ma.validate.Length(max=100),
-                             metadata={"description": "Series only, on creation: seasons with their episodes"})
+                             metadata={"description": "Series only: seasons with their episodes"})
 
 
-class ContentPatchSchema(ContentWriteSchema):
+class ContentPatchSchema(ContentUpdateSchema):
     """Every field optional; only those sent change."""
 
 
-class SeasonPatchSchema(SeasonSchema):
-    pass
+class SeasonPatchSchema(SeasonUpdateSchema):
+    """Every field optional; only those sent change."""
 
 
 class EpisodePatchSchema(EpisodeSchema):

@@ -32,20 +32,67 @@ class WholeMatch(ma.validate.Regexp):
 
 
 DNS_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+# a top-level domain: letters, or an internationalised one in its ASCII form (xn--p1ai is .рф)
+TOP_LEVEL_DOMAIN = r"(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9](?:[A-Za-z0-9-]{0,57}[A-Za-z0-9])?)"
+# A domain label of a mail address: no "--" in its third and fourth characters, so no IDNA ("xn--")
+# label: format: email judges those by their punycode (jsonschema_rs refuses xn--O, ab--cd), the server cannot.
+_MAIL_LABEL = (r"[A-Za-z0-9](?:[A-Za-z0-9]|[A-Za-z0-9-](?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,59}[A-Za-z0-9])?"
+               r"|-[A-Za-z0-9](?:[A-Za-z0-9-]{0,58}[A-Za-z0-9])?))?")
 EMAIL_PATTERN = (r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-                 rf"@(?:{DNS_LABEL}\.)+[A-Za-z]{{2,63}}$")
+                 rf"@(?:{_MAIL_LABEL}\.)+[A-Za-z]{{2,63}}$")
+EMAIL_MAX_LENGTH = 254  # RFC 5321's 256-octet path less its angle brackets
+
+
+def _mailbox_lengths(value: str) -> str:
+    """RFC 5321's limits, which ``format: email`` implies (jsonschema_rs, schemathesis' checker,
+    holds them): at most 64 octets before the @ and 253 after it."""
+    local, _, domain = value.rpartition("@")
+    if len(local) > 64 or len(domain) > 253:
+        raise ma.ValidationError("Not a valid email address.")
+    return value
 
 
 class EmailAddress(ma.fields.String):
-    """An e-mail address exactly as the document states it: ASCII, a dotted domain, a top-level
-    domain of two letters or more. (``format: email`` alone admits ``0@0.a``, which marshmallow's
-    own validator refuses, so a generated client and the server would disagree.)"""
+    """An e-mail address exactly as the document states it: ``format: email`` with its RFC 5321
+    lengths, at most 254 characters, and a pattern: ASCII, a dotted domain of host-name labels, a
+    top-level domain of two letters or more. ``format: email`` alone admits ``0@0.a`` and
+    ``"a b"@[::1]``, which no mail server a user has would take, so the pattern narrows it and the
+    server holds both. Internationalised domains (``xn--``) are not taken: the format checks their
+    punycode, which this pattern cannot state."""
 
     def __init__(self, **kwargs):
         extra = kwargs.pop("validate", None) or []
-        validators = [WholeMatch(EMAIL_PATTERN, error="Not a valid email address."),
+        validators = [ma.validate.Length(max=EMAIL_MAX_LENGTH),
+                      WholeMatch(EMAIL_PATTERN, error="Not a valid email address."), _mailbox_lengths,
                       *(extra if isinstance(extra, list) else [extra])]
         kwargs["metadata"] = {"format": "email", **kwargs.get("metadata", {})}
+        super().__init__(validate=validators, **kwargs)
+
+
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])"
+_PORT = r"(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"
+_URL_CHAR = r"(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})"  # RFC 3986 pchar
+HTTP_URL_PATTERN = (rf"^https?://(?:(?:{DNS_LABEL}\.)+{TOP_LEVEL_DOMAIN}|localhost|{_OCTET}(?:\.{_OCTET}){{3}})"
+                    rf"(?::{_PORT})?(?:/{_URL_CHAR}*)*(?:\?(?:{_URL_CHAR}|[/?])*)?(?:#(?:{_URL_CHAR}|[/?])*)?$")
+
+
+class HttpUrl(ma.fields.String):
+    """An http(s) URL that a browser loads (an avatar, a poster), exactly as the document states it.
+
+    Host: a DNS name with a top-level domain, ``localhost`` or an IPv4 address; any port 1-65535;
+    path, query and fragment of RFC 3986 characters (``%``-escapes for the rest), so Gravatar's
+    ``?s=200`` and Google's ``=s96-c`` pass; no credentials, spaces or IPv6 literals. Every value
+    the pattern matches is also a ``format: uri``, so the document's two rules and the server's one
+    accept the same set. marshmallow's URL validator is not used: no pattern states what it takes.
+    """
+
+    def __init__(self, *, max_length: int = 1024, **kwargs):
+        extra = kwargs.pop("validate", None) or []
+        validators = [ma.validate.Length(max=max_length),
+                      WholeMatch(HTTP_URL_PATTERN, error="Must be an http or https URL with a host name"),
+                      *(extra if isinstance(extra, list) else [extra])]
+        kwargs["metadata"] = {"format": "uri", "pattern": HTTP_URL_PATTERN,
+                              "example": "https://img.example.com/poster.jpg", **kwargs.get("metadata", {})}
         super().__init__(validate=validators, **kwargs)
 
 

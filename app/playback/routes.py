@@ -29,6 +29,10 @@ def _report_limit() -> str:
 report_limit = limiter.limit(_report_limit, key_func=user_or_ip_key)
 
 
+# what the catalog judges by the title (catalog.playback_target); JSON Schema cannot say it
+EPISODE_RULES = {"episodeId": "required when the title is a series, refused when it is a movie"}
+
+
 def _viewer():
     return service.viewer_for(current_identity(required=True))
 
@@ -44,6 +48,7 @@ class Sessions(MethodView):
     @blp.response(201, envelope(SessionSchema))
     @blp.alt_response(403, response="FORBIDDEN", description="SUBSCRIPTION_REQUIRED or MATURITY_RESTRICTED")
     @blp.alt_response(404, response="NOT_FOUND")
+    @cross_field_rules(**EPISODE_RULES)
     def post(self, body):
         """Start watching: a session id, where to resume, and the sources"""
         return ok(service.start_session(_viewer(), body["content_id"], body.get("episode_id"), body.get("device"),
@@ -84,6 +89,7 @@ class Play(MethodView):
     @blp.response(201, envelope(SessionSchema))
     @blp.alt_response(403, response="FORBIDDEN", description="SUBSCRIPTION_REQUIRED or MATURITY_RESTRICTED")
     @blp.alt_response(404, response="NOT_FOUND")
+    @cross_field_rules(**EPISODE_RULES)
     def post(self, body, content_id):
         """Start a session (the gateway's name for POST /session)"""
         body = body or {}
@@ -99,6 +105,7 @@ class Progress(MethodView):
     @blp.response(200, envelope(ReportResultSchema))
     @blp.alt_response(403, response="FORBIDDEN", description="SUBSCRIPTION_REQUIRED or MATURITY_RESTRICTED")
     @blp.alt_response(404, response="NOT_FOUND")
+    @cross_field_rules(**EPISODE_RULES)
     def post(self, body):
         """Report progress by item (the gateway's shape): uses or opens the user's session on it"""
         return ok(service.progress_for_item(_viewer(), body["content_id"], body.get("episode_id"), body["position"],

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-
-from app.catalog.schemas import LANGUAGE, RATINGS, URL, ContentCardSchema, Text, db_id
+from app.catalog.schemas import LANGUAGE, RATINGS, ContentCardSchema, Text, db_id
 from app.core.identity import TIERS
-from app.core.schemas import CamelSchema
+from app.core.schemas import CamelSchema, HttpUrl
 
 
 class PreferencesSchema(CamelSchema):
@@ -30,7 +29,7 @@ class ProfileSchema(CamelSchema):
 
 class ProfilePatchSchema(CamelSchema):
     display_name = Text(min_length=1, max_length=100)
-    avatar_url = Text(allow_none=True, max_length=1024, validate=URL)
+    avatar_url = HttpUrl(allow_none=True)
     preferences = ma.fields.Nested(PreferencesSchema)
     subscription_tier = Text(validate=ma.validate.OneOf(TIERS), metadata={"description": "Admins only"})
 

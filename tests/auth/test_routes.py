@@ -1,4 +1,5 @@
 """Local accounts through the HTTP API."""
+import pytest
 
 
 def register(client, email="new@example.test", password="password123", name="New"):
@@ -134,3 +135,79 @@ def test_two_refreshes_in_the_same_second_give_different_tokens_that_both_work(c
     for bundle in (first, second):
         me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {bundle['accessToken']}"})
         assert me.status_code == 200 and me.get_json()["data"]["id"] == user["id"]
+
+
+@pytest.fixture
+def many_sign_ins(app):
+    """The e-mail tests below sign in more often than RATE_LIMIT_AUTH allows one address."""
+    saved = app.config["RATELIMIT_AUTH"]
+    app.config["RATELIMIT_AUTH"] = "100000 per minute"
+    yield
+    app.config["RATELIMIT_AUTH"] = saved
+
+
+_LABEL63 = "b" * 63
+ADDRESSES = [
+    # real addresses
+    "a@b.co", "first.last+tag@mail.example.com", "o'brien@example.ie", "user_name-1@sub-domain.example.org",
+    "USER@EXAMPLE.COM", "a@a--c.example.com", "a@abc--d.example.com",
+    # internationalised domains: format: email judges their punycode, the pattern has no xn-- label
+    "x@xn--80ak6aa92e.com", "info@xn--e1afmkfd.xn--p1ai", "a@b.xn--O", "a@xn--O.com", "a@ab--cd.com",
+    # at the limits of format: email (RFC 5321: 64 octets of local part, 253 of domain)
+    "l" * 64 + "@example.com", "l" * 65 + "@example.com",
+    "a@" + f"{_LABEL63}." * 3 + "c" * 61, "a@" + f"{_LABEL63}." * 3 + "c" * 62,
+    "a@" + "c" * 63 + ".com", "a@" + "c" * 64 + ".com",
+    # not addresses, or not ones a mail server takes
+    "useratexample.com", "a@b", "0@0.a", "a@x.c0m", "a..b@x.com", ".a@x.com", "a.@x.com", "a@-x.com",
+    "a@x_y.com", "é@example.com", '"a b"@example.com', "a@[127.0.0.1]", "a@127.0.0.1", "a@example.com\n",
+]
+
+
+def test_the_server_takes_exactly_the_addresses_the_document_allows(client, many_sign_ins):
+    """The document says ``format: email`` (as schemathesis' jsonschema_rs checks it) and a pattern;
+    the server accepts an address exactly when both do."""
+    import jsonschema_rs
+
+    spec = client.get("/openapi.json").get_json()
+    for schema_name, path, taken in (("Login", "login", 401), ("Register", "register", 201)):
+        documented = spec["components"]["schemas"][schema_name]["properties"]["email"]
+        assert documented["format"] == "email" and documented["maxLength"] == 254
+        validator = jsonschema_rs.Draft4Validator(documented, validate_formats=True)
+        for address in ADDRESSES:
+            response = client.post(f"/api/v1/auth/{path}",
+                                   json={"email": address, "password": "whatever1", "displayName": "Mail"}
+                                   if path == "register" else {"email": address, "password": "whatever1"})
+            assert response.status_code in (taken, 422), response.get_json()
+            refused = response.status_code == 422 and "email" in response.get_json()["error"]["details"]["fields"]
+            assert refused != validator.is_valid(address), (schema_name, address, response.get_json())
+
+
+def test_an_address_with_a_long_local_part_is_refused_at_registration(client, many_sign_ins):
+    too_long = register(client, email="l" * 65 + "@example.test")
+    assert too_long.status_code == 422 and "email" in too_long.get_json()["error"]["details"]["fields"]
+    assert register(client, email="l" * 64 + "@example.test").status_code == 201
+
+
+def test_whatever_the_documented_email_pattern_generates_is_an_address_the_server_takes(client, many_sign_ins):
+    """A generator (schemathesis) draws from the pattern and checks ``format: email``: no draw may fall
+    between the two rules, or the server would be taking what the document refuses."""
+    import jsonschema_rs
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    documented = client.get("/openapi.json").get_json()["components"]["schemas"]["Login"]["properties"]["email"]
+    validator = jsonschema_rs.Draft4Validator(documented, validate_formats=True)
+
+    def within_lengths(address: str) -> bool:
+        local, _, domain = address.rpartition("@")
+        return len(address) <= 254 and len(local) <= 64 and len(domain) <= 253
+
+    @given(st.from_regex(documented["pattern"], fullmatch=True).filter(within_lengths))
+    @settings(max_examples=60, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    def check(address):
+        assert validator.is_valid(address), address
+        response = client.post("/api/v1/auth/login", json={"email": address, "password": "whatever1"})
+        assert response.status_code == 401, (address, response.get_json())
+
+    check()

@@ -201,3 +201,49 @@ def test_one_name_per_concept_with_the_old_filter_names_as_aliases(client, admin
     assert parameters["type"]["deprecated"] is True and "kind" in parameters["type"]["description"]
     assert parameters["tier"]["deprecated"] is True and "tierRequired" in parameters["tier"]["description"]
     assert "deprecated" not in parameters["kind"] and "deprecated" not in parameters["tierRequired"]
+
+
+def _body_schema(spec: dict, path: str, method: str) -> dict:
+    ref = spec["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    return spec["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+
+
+def test_nested_collections_are_documented_only_where_the_server_takes_them(client, admin_headers):
+    """A title's seasons come with it on creation only, a season's episodes likewise; after that they
+    change under their own routes, and the document's PUT/PATCH bodies do not offer them."""
+    spec = client.get("/openapi.json").get_json()
+    assert "seasons" in _body_schema(spec, "/api/v1/content", "post")["properties"]
+    assert "episodes" in _body_schema(spec, "/api/v1/content/{content_id}/seasons", "post")["properties"]
+    for method in ("put", "patch"):
+        content = _body_schema(spec, "/api/v1/content/{content_id}", method)
+        assert "seasons" not in content["properties"] and content["additionalProperties"] is False
+        assert "seasons" not in spec["paths"]["/api/v1/content/{content_id}"][method].get("x-crossFieldRules", {})
+        season = _body_schema(spec, "/api/v1/content/{content_id}/seasons/{season_id}", method)
+        assert "episodes" not in season["properties"] and season["additionalProperties"] is False
+    # what the document leaves out is refused, naming the field, and nothing changes
+    series = create(client, admin_headers, series_body(seasons=1, episodes=1))
+    season_id = client.get(f"/api/v1/content/{series['id']}").get_json()["data"]["seasons"][0]["id"]
+    attempts = [("PATCH", f"/api/v1/content/{series['id']}", {"seasons": []}, "seasons"),
+                ("PUT", f"/api/v1/content/{series['id']}", {**series_body(seasons=1), "title": "Other"}, "seasons"),
+                ("PATCH", f"/api/v1/content/{series['id']}/seasons/{season_id}", {"episodes": []}, "episodes")]
+    for method, path, body, field in attempts:
+        response = client.open(path, method=method, json=body, headers=admin_headers)
+        assert response.status_code == 422 and field in response.get_json()["error"]["details"]["fields"], path
+    detail = client.get(f"/api/v1/content/{series['id']}").get_json()["data"]
+    assert detail["title"] == series["title"] and len(detail["seasons"][0]["episodes"]) == 1
+    # the documented fields are taken
+    put = {key: value for key, value in series_body().items() if key != "seasons"}
+    assert client.put(f"/api/v1/content/{series['id']}", json={**put, "title": "Renamed"},
+                      headers=admin_headers).get_json()["data"]["title"] == "Renamed"
+    assert client.put(f"/api/v1/content/{series['id']}/seasons/{season_id}", json={"number": 1, "title": "One"},
+                      headers=admin_headers).get_json()["data"]["title"] == "One"
+
+
+def test_a_series_sources_need_season_and_episode_as_the_document_says(client, admin_headers):
+    series = create(client, admin_headers, series_body(seasons=1, episodes=1))
+    rules = client.get("/openapi.json").get_json()["paths"]["/api/v1/content/{content_id}/sources"]["get"]
+    for query, field in (("", "season"), ("?season=1", "episode"), ("?episode=1", "season")):
+        response = client.get(f"/api/v1/content/{series['id']}/sources{query}")
+        assert response.status_code == 422 and set(response.get_json()["error"]["details"]["fields"]) == {field}
+        assert field in rules["x-crossFieldRules"]
+    assert client.get(f"/api/v1/content/{series['id']}/sources?season=1&episode=1").status_code == 200

@@ -267,3 +267,25 @@ def test_clearing_the_history_forgets_unflushed_viewings_too(client, admin_heade
     report(client, user_headers, session_id, 1500)
     flush()
     assert [e["position"] for e in history(client, user_headers)] == [1500]
+
+
+def test_refusals_that_depend_on_the_title_are_rules_the_document_lists(client, admin_headers, user_headers):
+    """A movie takes no episodeId and a series needs one: JSON Schema cannot say so, the operation's
+    x-crossFieldRules does, and the 422 names only that field (so the fuzzer knows it is a promise)."""
+    spec = client.get("/openapi.json").get_json()["paths"]
+    movie = create(client, admin_headers, movie_body())
+    series = create(client, admin_headers, series_body(seasons=1, episodes=1))
+    attempts = [
+        ("/api/v1/streaming/session", "/api/v1/streaming/session", {"contentId": movie["id"], "episodeId": 1}),
+        ("/api/v1/streaming/session", "/api/v1/streaming/session", {"contentId": series["id"]}),
+        ("/api/v1/streaming/play/{content_id}", f"/api/v1/streaming/play/{movie['id']}", {"episodeId": 1}),
+        ("/api/v1/streaming/play/{content_id}", f"/api/v1/streaming/play/{series['id']}", {}),
+        ("/api/v1/streaming/progress", "/api/v1/streaming/progress",
+         {"contentId": movie["id"], "episodeId": 1, "position": 10}),
+        ("/api/v1/streaming/progress", "/api/v1/streaming/progress", {"contentId": series["id"], "position": 10}),
+    ]
+    for documented, path, body in attempts:
+        response = client.post(path, json=body, headers=user_headers)
+        assert response.status_code == 422, (path, body, response.get_json())
+        assert set(response.get_json()["error"]["details"]["fields"]) == {"episodeId"}
+        assert "episodeId" in spec[documented]["post"]["x-crossFieldRules"], documented
