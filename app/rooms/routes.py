@@ -178,7 +178,7 @@ class RoomKickUser(MethodView):
     @blp.arguments(KickUserSchema)
     @blp.response(200, envelope(MembershipSchema))
     @_errors(401, 403, 404, 409, 422, 503, body=True)
-    @cross_field_rules(**SAME_ROOM)
+    @cross_field_rules(**SAME_ROOM, userIdToKick="not the caller's own id (leave the room instead)")
     def post(self, body, room_id):
         """Remove a member for good (emits user_kicked)"""
         _same_room(room_id, body)

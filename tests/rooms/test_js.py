@@ -1,33 +1,14 @@
 """The official socket.io-client 4 under Node, and the demo page in Debian's headless Chromium."""
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 
-JS = Path(__file__).resolve().parent.parent / "js"
+from tests.support.node import chromium_path, node_with_deps, run_node
 
 
 @pytest.fixture(scope="session")
 def node_deps():
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if not node or not npm:
-        pytest.skip("node/npm are not installed: the official JS client tests need them")
-    installed = JS / "node_modules" / ".package-lock.json"
-    if not installed.exists() or installed.stat().st_mtime < (JS / "package-lock.json").stat().st_mtime:
-        done = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=JS, capture_output=True, text=True, timeout=300)
-        if done.returncode != 0:
-            pytest.skip(f"npm ci failed in tests/js (offline?): {done.stderr[-500:]}")
-    return node
-
-
-def run_node(node: str, script: str, *args: str, timeout: float = 60) -> dict:
-    done = subprocess.run([node, str(JS / script), *args], cwd=JS, capture_output=True, text=True, timeout=timeout)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return node_with_deps()
 
 
 @pytest.mark.parametrize("transport", ["websocket", "polling"])
@@ -56,9 +37,7 @@ def test_official_js_client_with_seed_000_payloads(node_deps, server, make_user,
 
 @pytest.mark.browser
 def test_demo_pages_stay_in_sync_in_chromium(node_deps, server, make_user):
-    chromium = shutil.which("chromium")
-    if not chromium:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    chromium_path()
     a, b = make_user(password="password123"), make_user(password="password123")
     result = run_node(node_deps, "browser_sync.mjs", server.url, a["email"], b["email"], "password123", timeout=90)
     assert "error" not in result, result
