@@ -3,7 +3,7 @@
 // 429's code and headers, then a 414 written by the web server itself.
 // Usage: node browser_cors.mjs <apiBase> <pagePort> <calls>; prints one JSON line.
 import http from 'node:http';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const [api, pagePort, calls] = process.argv.slice(2);
 const pageServer = http.createServer((req, res) => {
@@ -11,11 +11,7 @@ const pageServer = http.createServer((req, res) => {
   res.end('<!doctype html><title>another origin</title><p>calls the Marquee API</p>');
 });
 await new Promise((resolve) => pageServer.listen(Number(pagePort), '127.0.0.1', resolve));
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launchChromium();
 const result = {};
 try {
   const page = await (await browser.newContext()).newPage();

@@ -1,13 +1,9 @@
 // Two pages of /watch-together/demo in Debian's headless Chromium: A creates and plays, B must follow.
 // Usage: node browser_sync.mjs <baseUrl> <emailA> <emailB> <password>; prints one JSON line.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const [base, emailA, emailB, password] = process.argv.slice(2);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launchChromium();
 const result = {};
 try {
   const open = async (email) => {
