@@ -45,21 +45,31 @@ def _allowed(conn, host: str, port: int) -> list[tuple]:
         raise NewConnectionError(conn, f"Refused to connect: {exc}") from exc
 
 
+def _connect_to_allowed(conn, name: str, port: int, aim, connect):
+    """Try each judged address of ``name`` in turn until ``connect()`` (urllib3's own) answers;
+    ``aim(address)`` points the connection at an address around it (None: back at the name)."""
+    failure = None
+    for _family, sockaddr in _allowed(conn, name, port):
+        aim(sockaddr[0])
+        try:
+            return connect()
+        except NewConnectionError as exc:
+            failure = exc
+        finally:
+            aim(None)
+    raise failure
+
+
 class _GuardedDirect:
     """Mixed into urllib3's connections: the socket goes to a judged address of ``_dns_host``."""
 
     def _new_conn(self):
         name = self._dns_host
-        failure = None
-        for _family, sockaddr in _allowed(self, name, self.port):
-            self._dns_host = sockaddr[0]  # only the socket's peer: TLS still verifies the name
-            try:
-                return super()._new_conn()
-            except NewConnectionError as exc:
-                failure = exc
-            finally:
-                self._dns_host = name
-        raise failure
+
+        def aim(address):  # only the socket's peer changes: TLS still verifies the name
+            self._dns_host = address or name
+
+        return _connect_to_allowed(self, name, self.port, aim, super()._new_conn)
 
 
 class _GuardedSocks:
@@ -67,17 +77,11 @@ class _GuardedSocks:
 
     def _new_conn(self):
         options = self._socks_options
-        name = options["proxy_host"]
-        failure = None
-        for _family, sockaddr in _allowed(self, name, options["proxy_port"]):
-            self._socks_options = {**options, "proxy_host": sockaddr[0]}
-            try:
-                return super()._new_conn()
-            except NewConnectionError as exc:
-                failure = exc
-            finally:
-                self._socks_options = options
-        raise failure
+
+        def aim(address):
+            self._socks_options = {**options, "proxy_host": address} if address else options
+
+        return _connect_to_allowed(self, options["proxy_host"], options["proxy_port"], aim, super()._new_conn)
 
 
 class GuardedHTTPConnection(_GuardedDirect, HTTPConnection):
