@@ -52,7 +52,7 @@ def create_app(config_name: str | None = None, role: str | Role = "web", **overr
         _bind_socket_handlers(domains)
     for domain in domains:
         if domain.setup:
-            domain.setup(app)
+            resolve(domain.setup)(app)
     _init_celery(app, domains)
     app.extensions["domains"] = domains
 

@@ -21,7 +21,7 @@ DOMAIN = Domain(
     models="app.auth.models",
     mounts=(Mount("auth", "app.auth.routes:blp", "/api/v1/auth"),),
     settings="app.auth.settings:read_settings",
-    setup=init_app,
+    setup="app.auth:init_app",
     seeds=(("admin", "app.auth.cli:seed_admin"),),
     documented_settings=(("Register", "password", "minLength", "PASSWORD_MIN_LENGTH"),),
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Any, Callable
+from typing import Any
 
 HEALTH_AND_METRICS = "ops"  # the mount every serving role answers (/health, /metrics)
 
@@ -44,7 +44,7 @@ class Domain:
     queue: str = "default"  # the queue its tasks are routed to
     settings: str | None = None  # "module:function": base config -> the domain's settings
     beat: str | None = None  # "module:function": app config -> its Celery beat entries
-    setup: Callable[[Any], None] | None = None  # app -> None, after the extensions are bound
+    setup: str | None = None  # "module:function": app -> None, after the extensions are bound
     # `flask seed` steps: (label, "module:function"), each idempotent and saying what it did
     seeds: tuple[tuple[str, str], ...] = ()
     # values the OpenAPI document states from settings: (schema, property, keyword, setting)

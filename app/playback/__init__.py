@@ -3,13 +3,6 @@ from __future__ import annotations
 
 from app.core.domain import Domain, Mount
 
-
-def init_app(app) -> None:
-    from app.playback.service import add_home_rows
-
-    add_home_rows(app)
-
-
 DOMAIN = Domain(
     name="playback",
     models="app.playback.models",
@@ -20,6 +13,6 @@ DOMAIN = Domain(
     tasks="workers.playback",
     settings="app.playback.settings:read_settings",
     beat="app.playback.settings:beat_entries",
-    setup=init_app,
+    setup="app.playback.service:add_home_rows",
     seeds=(("demo viewers", "app.playback.demo:seed_demo"),),
 )

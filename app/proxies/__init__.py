@@ -19,5 +19,5 @@ DOMAIN = Domain(
     queue="probes",
     settings="app.proxies.settings:read_settings",
     beat="app.proxies.settings:beat_entries",
-    setup=init_app,
+    setup="app.proxies:init_app",
 )
