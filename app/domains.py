@@ -18,6 +18,7 @@ NAMES = (
     "users",
     "playback",
     "rooms",
+    "media",
 )
 
 

@@ -67,6 +67,10 @@ def test_env(redis_url, database_url, tmp_path_factory):
         "AUTH_PROVIDER": os.environ.get("AUTH_PROVIDER", "local"),
         "ALLOW_PRIVATE_TARGETS": "true",
         "CORS_ORIGIN": "http://127.0.0.1:3000,http://localhost:3000",
+        # small, fast ladders: clips of a few seconds at 320x180 get two rungs
+        "MEDIA_LADDER": "180:300k,120:150k",
+        "MEDIA_X264_PRESET": "ultrafast",
+        "MEDIA_MIN_FREE_BYTES": "0",
     }
     os.environ.update(env)
     return env

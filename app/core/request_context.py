@@ -26,12 +26,46 @@ def _assign_request_id() -> None:
     g.request_started = time.perf_counter()
 
 
+def streamed_body(limit_setting: str, mimetypes: tuple[str, ...] = ("multipart/form-data",)):
+    """Mark a view that reads a large body itself (a video upload): its limit is the setting
+    ``limit_setting`` instead of ``MAX_CONTENT_LENGTH``, its body may be one of ``mimetypes``, and
+    the body checks below leave it unread for the view to stream."""
+
+    def decorator(view):
+        view.streamed_body = (limit_setting, tuple(mimetypes))
+        return view
+
+    return decorator
+
+
+def _streamed_body() -> tuple[str, tuple[str, ...]] | None:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    # a MethodView's class attribute names the marked method's view: look at the method itself
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        view = getattr(view_class, request.method.lower(), None)
+    return getattr(view, "streamed_body", None)
+
+
+def _apply_streamed_body_limit() -> None:
+    marked = _streamed_body()
+    if marked is not None:
+        request.max_content_length = current_app.config[marked[0]]
+        g.streamed_body = marked
+
+
 def _require_json_bodies() -> None:
     """A body sent to the JSON API must say it is JSON; anything else is a 415, not a guess."""
     if request.method not in _BODY_METHODS or not request.path.startswith("/api/"):
         return
     if request.content_length in (None, 0) and not request.headers.get("Transfer-Encoding"):
         return
+    streamed = g.get("streamed_body")
+    if streamed is not None:
+        if request.mimetype in streamed[1]:
+            return
+        raise UnsupportedMediaTypeError(f"The request body must be {' or '.join(streamed[1])}",
+                                        details={"contentType": request.mimetype or None})
     if request.mimetype in ("application/json", "multipart/form-data", "application/octet-stream") \
             or request.mimetype.endswith("+json"):
         return
@@ -44,6 +78,8 @@ def _refuse_streams_past_the_limit() -> None:
     limit, and if the client sent more, answer 413 as for a Content-Length over the limit."""
     if request.content_length is not None or not request.headers.get("Transfer-Encoding"):
         return
+    if g.get("streamed_body") is not None:
+        return  # the view streams it and Werkzeug stops it at the route's own limit
     limit = request.max_content_length
     if limit is None or "wsgi.input_terminated" not in request.environ:
         return  # without a terminated input Werkzeug reads no body at all
@@ -144,6 +180,7 @@ def init_options_answers(app: Flask) -> None:
 
 def init_body_checks(app: Flask) -> None:
     """Registered after the limiter, so a refused body is counted and answered with its headers."""
+    app.before_request(_apply_streamed_body_limit)
     app.before_request(_require_json_bodies)
     app.before_request(_refuse_streams_past_the_limit)
     app.before_request(_check_json_body)

@@ -54,6 +54,9 @@ class SessionSchema(CamelSchema):
     duration = ma.fields.Float(required=True)
     started_at = ma.fields.DateTime(required=True)
     sources = ma.fields.List(ma.fields.Nested(SourceSchema), required=True)
+    stream = ma.fields.Dict(allow_none=True, metadata={
+        "description": "The title's own uploaded video, when it has a playable one: the signed HLS master "
+                       "playlist and renditions, as GET /api/v1/content/{id}/stream gives them"})
 
 
 class ReportResultSchema(CamelSchema):

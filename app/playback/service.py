@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta, timezone
+from typing import Callable
 
 from flask import current_app
 from sqlalchemy import select
@@ -30,6 +31,27 @@ viewer_for = catalog.viewer_for  # who is asking, with the tier and maturity lim
 def add_home_rows(app) -> None:
     """Continue watching leads a signed-in viewer's home page."""
     catalog.register_home_row(app, "continue-watching", "Continue watching", continue_watching_cards)
+
+
+def register_stream_source(app, source: Callable[[int, int | None], dict | None]) -> None:
+    """The domain that holds uploaded video (media) gives sessions the title's signed stream:
+    ``source(content_id, episode_id)`` returns it, or ``None`` when the title has none."""
+    app.extensions["playback.stream_source"] = source
+
+
+def _stream(content_id: int, episode_id: int | None) -> dict | None:
+    source = current_app.extensions.get("playback.stream_source")
+    if source is None:
+        return None
+    try:
+        return source(content_id, episode_id)
+    except AppError:  # an upload still being transcoded: the session plays from the sources
+        return None
+
+
+def resume_position(user_id: int, content_id: int, episode_id: int | None, duration: float) -> float:
+    """Where the viewer should resume the item (0 when finished or never started)."""
+    return _resume_point(user_id, item_key(content_id, episode_id), duration)
 
 
 def _rules() -> ResumeRules:
@@ -64,7 +86,8 @@ def start_session(viewer: Viewer, content_id: int, episode_id: int | None = None
                   duration: float | None = None, with_sources: bool = True) -> dict:
     """Open a session after the access checks; returns its id, resume position and sources."""
     target = catalog.playback_target(content_id, episode_id, viewer)
-    length = float(target["duration"] or duration or 0)
+    stream = _stream(target["content_id"], target["episode_id"])
+    length = float(target["duration"] or (stream or {}).get("duration") or duration or 0)
     key = item_key(target["content_id"], target["episode_id"])
     resume_at = _resume_point(viewer.user_id, key, length)
     now = utcnow()
@@ -83,7 +106,8 @@ def start_session(viewer: Viewer, content_id: int, episode_id: int | None = None
         sources = catalog.embeds_for(target["content"], target["season_number"], target["episode_number"])
     return {"session_id": session.id, "content_id": session.content_id, "episode_id": session.episode_id,
             "season_number": target["season_number"], "episode_number": target["episode_number"],
-            "resume_position": resume_at, "duration": length, "sources": sources, "started_at": now}
+            "resume_position": resume_at, "duration": length, "sources": sources, "stream": stream,
+            "started_at": now}
 
 
 def _report(user_id: int, session_id: str, position: float, state: str, client_ts: int | None, end: bool) -> dict:

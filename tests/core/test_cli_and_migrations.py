@@ -30,6 +30,9 @@ def test_seed_is_idempotent(app, monkeypatch):
     second = runner.invoke(args=["seed"])
     assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
     assert "created" in first.output and "already present" in second.output
+    # the demo video: made by the project's ffmpeg, stored, probed and queued once
+    assert "Demo video: 'Marquee Test Pattern'" in first.output and "queued as transcode job" in first.output
+    assert "Demo video: already attached" in second.output
 
 
 def test_migrations_match_the_models(app):

@@ -1,0 +1,122 @@
+"""Where uploads and HLS renditions live: a local directory (the default) behind a small
+interface that an S3-compatible back end can also fill.
+
+Keys are ``/``-separated and built by the app from ids only (``media/12/v7/720p/seg_00001.ts``);
+a key that could leave the root (``..``, absolute, odd characters) is refused, so a file name
+from a client never reaches a path.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
+COPY_CHUNK = 1024 * 1024
+
+
+class StorageKeyError(ValueError):
+    pass
+
+
+class UploadTooLarge(Exception):
+    pass
+
+
+def check_key(key: str) -> str:
+    if not _KEY.match(key or "") or ".." in key.split("/"):
+        raise StorageKeyError(f"not a storage key: {key!r}")
+    return key
+
+
+class LocalStorage:
+    """Files under one directory. Publishing a finished tree is one ``rename``: readers see the
+    whole tree or none of it."""
+
+    name = "local"
+
+    def __init__(self, root: str) -> None:
+        self.root = Path(root).resolve()
+
+    def path(self, key: str) -> Path:
+        return self.root / check_key(key)
+
+    def save_stream(self, key: str, stream: BinaryIO, limit: int | None = None) -> int:
+        """Copy ``stream`` to ``key`` (written aside, then renamed); more than ``limit`` bytes is
+        ``UploadTooLarge`` and leaves nothing behind."""
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
+        size = 0
+        try:
+            with open(partial, "wb") as out:
+                while chunk := stream.read(COPY_CHUNK):
+                    size += len(chunk)
+                    if limit is not None and size > limit:
+                        raise UploadTooLarge()
+                    out.write(chunk)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return size
+
+    @contextmanager
+    def local_copy(self, key: str) -> Iterator[str]:
+        """A path a process (ffmpeg, the prober) can read the object from."""
+        path = self.path(key)
+        if not path.is_file():
+            raise FileNotFoundError(key)
+        yield str(path)
+
+    def scratch_dir(self, label: str) -> Path:
+        """An empty directory on the same file system as the store, for a job's outputs."""
+        path = self.root / ".work" / f"{check_key(label)}-{uuid.uuid4().hex[:8]}"
+        path.mkdir(parents=True)
+        return path
+
+    def publish(self, local_dir: Path, prefix: str) -> None:
+        """Make the finished tree ``local_dir`` readable under ``prefix`` in one step."""
+        target = self.path(prefix)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(local_dir, target)  # fails if the prefix exists: a version is written once
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).exists()
+
+    def read_bytes(self, key: str) -> bytes:
+        return self.path(key).read_bytes()
+
+    def delete_prefix(self, prefix: str) -> None:
+        path = self.path(prefix)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+    def list_prefix(self, prefix: str) -> list[str]:
+        base = self.path(prefix)
+        if not base.is_dir():
+            return []
+        return sorted(str(p.relative_to(self.root)) for p in base.rglob("*") if p.is_file())
+
+    def free_bytes(self) -> int:
+        self.root.mkdir(parents=True, exist_ok=True)
+        return shutil.disk_usage(self.root).free
+
+    def check(self) -> dict:
+        """Write, read and delete a small object: the store works, not only exists."""
+        key = f".health/{uuid.uuid4().hex}"
+        path = self.path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"ok")
+        try:
+            if path.read_bytes() != b"ok":
+                raise OSError("read back different bytes")
+        finally:
+            path.unlink(missing_ok=True)
+        return {"backend": self.name, "freeBytes": self.free_bytes()}

@@ -1,0 +1,135 @@
+"""What a viewer gets to play an uploaded title: signed URLs for its HLS ladder, and the check
+every file request passes.
+
+The URL of a stored file is ``/api/v1/<its storage key>``; one token signs the asset's whole
+prefix (``/api/v1/media/<asset id>/``), so a playlist's children verify with the same token
+and a token for one asset never opens another.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, has_request_context, request
+from sqlalchemy import select
+
+from app.catalog import service as catalog
+from app.core.signed_urls import TokenRefused, signed_query, stream_key, verify
+from app.errors import AppError, NotFoundError
+from app.extensions import db
+from app.media.models import ACTIVE_STATES, MediaAsset, TranscodeJob, item_key
+from app.media.playlists import sign_playlist
+from app.media.storage import StorageKeyError
+from app.media.store import storage
+from app.playback import service as playback
+
+URL_ROOT = "/api/v1/"
+MIME_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t", ".m4s": "video/iso.segment",
+              ".mp4": "video/mp4", ".vtt": "text/vtt", ".jpg": "image/jpeg", ".png": "image/png"}
+
+
+class StreamTokenError(AppError):
+    code, status, message = "STREAM_TOKEN_INVALID", 403, "The stream URL is not valid"
+
+
+def _public_base() -> str:
+    """Where players fetch the files: ``MEDIA_PUBLIC_BASE_URL`` (a CDN in front of the app), else
+    the host the request came to (after ProxyFix), so a front end on another origin gets URLs
+    that work as they are."""
+    configured = current_app.config["MEDIA_PUBLIC_BASE_URL"]
+    if configured:
+        return configured.rstrip("/")
+    return request.host_url.rstrip("/") if has_request_context() else ""
+
+
+def asset_url_prefix(asset_id: int) -> str:
+    return f"{URL_ROOT}media/{asset_id}/"
+
+
+def _key() -> bytes:
+    return stream_key(current_app.config["SECRET_KEY"], current_app.config["STREAM_SIGNING_KEY"])
+
+
+def published_asset(content_id: int, episode_id: int | None) -> MediaAsset | None:
+    return db.session.scalar(select(MediaAsset).where(MediaAsset.item_key == item_key(content_id, episode_id)))
+
+
+def stream_for(viewer, content_id: int, episode_id: int | None) -> dict:
+    """The signed master playlist and renditions of a title the viewer may play, with the resume
+    position. 404 ``MEDIA_NOT_FOUND`` without an upload; 409 ``MEDIA_NOT_READY`` while it is
+    transcoded for the first time (with the job's state and progress)."""
+    target = catalog.playback_target(content_id, episode_id, viewer)
+    result = describe(target["content_id"], target["episode_id"])
+    if result is None:
+        raise NotFoundError("This title has no uploaded video", code="MEDIA_NOT_FOUND")
+    resume = playback.resume_position(viewer.user_id, target["content_id"], target["episode_id"],
+                                      result["duration"]) if viewer.user_id else 0.0
+    return {**result, "resume_position": resume}
+
+
+def describe(content_id: int, episode_id: int | None) -> dict | None:
+    """The signed stream of an item (no access check: the caller made it), ``None`` when the item
+    has no upload; an upload not yet playable is 409 ``MEDIA_NOT_READY``."""
+    asset = published_asset(content_id, episode_id)
+    if asset is None:
+        return None
+    if not asset.published_prefix:
+        job = db.session.scalar(select(TranscodeJob).where(TranscodeJob.asset_id == asset.id)
+                                .order_by(TranscodeJob.id.desc()).limit(1))
+        state = job.state if job else "none"
+        raise AppError("The video is not playable yet" if state in ACTIVE_STATES else
+                       "The video has no playable version; an admin must transcode it again",
+                       code="MEDIA_NOT_READY", status=409,
+                       details={"jobId": job.id if job else None, "state": state,
+                                "progress": job.progress if job else 0})
+    ttl = current_app.config["STREAM_URL_TTL"]
+    query, expires = signed_query(_key(), asset_url_prefix(asset.id), ttl)
+    base = f"{_public_base()}{URL_ROOT}{asset.published_prefix}"
+    renditions = [{**r, "url": f"{base}/{r['name']}/index.m3u8?{query}"} for r in asset.renditions or []]
+    return {"content_id": content_id, "episode_id": episode_id, "asset_id": asset.id, "type": "hls",
+            "url": f"{base}/master.m3u8?{query}", "expires_at": expires, "duration": asset.duration or 0.0,
+            "renditions": renditions, "subtitles": [], "thumbnails": None}
+
+
+def check_file_token(asset_id: int, path: str, exp: str | None, st: str | None) -> None:
+    try:
+        verify(_key(), asset_url_prefix(asset_id), path, exp, st)
+    except TokenRefused as refused:
+        if refused.reason == "expired":
+            raise StreamTokenError("The stream URL has expired; ask for a new one",
+                                   code="STREAM_TOKEN_EXPIRED") from None
+        if refused.reason == "missing":
+            raise StreamTokenError("The stream URL carries no token (exp and st)") from None
+        raise StreamTokenError("The stream URL's token is not valid for this file") from None
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """A verified file to send: a playlist already signed (``text``), or bytes on disk (``path``)."""
+
+    mimetype: str
+    max_age: int  # seconds the token has left: a cache may keep the answer no longer
+    text: str | None = None
+    path: Path | None = None
+
+
+def _mime_type(name: str) -> str:
+    dot = name.rfind(".")
+    return MIME_TYPES.get(name[dot:].lower(), "application/octet-stream") if dot >= 0 else "application/octet-stream"
+
+
+def media_file(asset_id: int, version: str, rest: str, request_path: str, exp: str | None, st: str | None,
+               query: str) -> MediaFile:
+    """Check the token, then find the file; a playlist comes back with ``query`` in every URI."""
+    check_file_token(asset_id, request_path, exp, st)
+    try:
+        path = storage().path(f"media/{asset_id}/{version}/{rest}")
+    except StorageKeyError:
+        raise NotFoundError("No such media file") from None
+    if not path.is_file():
+        raise NotFoundError("No such media file")
+    max_age = max(0, int(exp) - int(time.time()))
+    if rest.endswith(".m3u8"):
+        return MediaFile(MIME_TYPES[".m3u8"], max_age, text=sign_playlist(path.read_text(), query))
+    return MediaFile(_mime_type(rest), max_age, path=path)

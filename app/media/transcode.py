@@ -1,0 +1,172 @@
+"""One run of a transcode job, as a worker performs it: probe, the one-pass ladder, publish.
+
+The outputs are written to a scratch directory and published under a new version prefix in
+one step; the asset's pointer then moves in one commit. A failure at any point ends the job as
+``failed`` with a code, a reason and ffmpeg's last lines, never as a crash or a stuck job.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from app.core.timeutil import utcnow
+from app.extensions import db
+from app.media import jobs
+from app.media.ffmpeg import FfmpegCancelled, FfmpegFailed, ffmpeg_binary, run
+from app.media.ladder import Encoding, LadderError, ladder_command, parse_ladder, renditions_for
+from app.media.models import MediaAsset
+from app.media.probe import Probe, UnsupportedMedia, probe
+from app.media.progress import Progress
+from app.media.store import storage, version_prefix
+
+log = logging.getLogger("marquee.media")
+HEARTBEAT_SECONDS = 1.0
+# the output may end this much short of the probed duration (rounding, a last partial GOP)
+TRUNCATION_TOLERANCE = (0.9, 1.5)
+
+
+class JobFailed(Exception):
+    def __init__(self, code: str, message: str, tail: str | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.tail = code, message, tail
+
+
+class LeaseLost(Exception):
+    """Cancelled, or taken over by another run: stop without touching the job."""
+
+
+def _encoding(config) -> Encoding:
+    return Encoding(preset=config["MEDIA_X264_PRESET"], segment_seconds=config["MEDIA_SEGMENT_SECONDS"],
+                    keyframe_seconds=config["MEDIA_KEYFRAME_SECONDS"])
+
+
+class _Heartbeat:
+    """Writes the latest progress at most once a second; a refused write means the lease is gone."""
+
+    def __init__(self, job_id: int, lease: str) -> None:
+        self.job_id, self.lease = job_id, lease
+        self.latest: Progress | None = None
+        self.lost = False
+
+    def progress(self, snapshot: Progress) -> None:
+        self.latest = snapshot
+
+    def beat(self) -> bool:
+        values = {}
+        if self.latest is not None:
+            values = {"progress": min(self.latest.percent, 99.0), "eta_seconds": self.latest.eta_seconds,
+                      "speed": self.latest.speed}
+        self.lost = not jobs.advance(self.job_id, self.lease, **values)
+        return self.lost
+
+
+def run_job(job_id: int) -> str:
+    """Run the job if this delivery can claim it; returns the state it ended in (or ``skipped``)."""
+    lease = jobs.claim(job_id)
+    if lease is None:
+        log.info("transcode job %s: nothing to do (finished, cancelled or running elsewhere)", job_id)
+        return "skipped"
+    job = jobs.get_job(job_id)
+    asset_id, source_key = job.asset_id, job.source_key
+    store = storage()
+    _remove_scratch_of_earlier_runs(store, job_id)
+    scratch = store.scratch_dir(f"job{job_id}")
+    try:
+        try:
+            _transcode(job_id, lease, asset_id, source_key, scratch)
+            return "ready"
+        except LeaseLost:
+            log.info("transcode job %s: stopped (cancelled or taken over)", job_id)
+            return "stopped"
+        except JobFailed as failure:
+            jobs.finish(job_id, lease, "failed", error_code=failure.code, error=failure.message[:500],
+                        error_tail=failure.tail)
+            return "failed"
+        except Exception as exc:  # a bug or a broken store must still end the job, with its reason
+            log.exception("transcode job %s failed unexpectedly", job_id)
+            jobs.finish(job_id, lease, "failed", error_code="TRANSCODE_ERROR",
+                        error=f"{type(exc).__name__}: {exc}"[:500])
+            return "failed"
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _remove_scratch_of_earlier_runs(store, job_id: int) -> None:
+    root = store.root / ".work" if hasattr(store, "root") else None
+    if root is not None and root.is_dir():
+        for stale in root.glob(f"job{job_id}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _probe(store, source_key: str) -> Probe:
+    try:
+        with store.local_copy(source_key) as path:
+            return probe(path)
+    except FileNotFoundError:
+        raise JobFailed("SOURCE_MISSING", "The uploaded source file is gone") from None
+    except UnsupportedMedia as exc:
+        raise JobFailed("UNSUPPORTED_MEDIA", f"The upload is not a usable video: {exc.reason}") from None
+
+
+def _transcode(job_id: int, lease: str, asset_id: int, source_key: str, scratch: Path) -> None:
+    config = current_app.config
+    store = storage()
+    info = _probe(store, source_key)
+    try:
+        renditions = renditions_for(info.width, info.height, parse_ladder(config["MEDIA_LADDER"]),
+                                    config["MEDIA_AUDIO_KBPS"])
+    except LadderError as exc:
+        raise JobFailed("LADDER_INVALID", str(exc)) from None
+    if not jobs.advance(job_id, lease, state="transcoding"):
+        raise LeaseLost()
+    heartbeat = _Heartbeat(job_id, lease)
+    out_dir = scratch / "hls"
+    out_dir.mkdir()
+    started = time.monotonic()
+    with store.local_copy(source_key) as source:
+        argv = ladder_command(ffmpeg_binary(config["FFMPEG_BINARY"]), source, str(out_dir), renditions,
+                              info.has_audio, _encoding(config))
+        try:
+            run(argv, info.duration, on_progress=heartbeat.progress, cancelled=heartbeat.beat,
+                poll_seconds=HEARTBEAT_SECONDS)
+        except FfmpegCancelled:
+            raise LeaseLost() from None
+        except FfmpegFailed as exc:
+            raise JobFailed("TRANSCODE_FAILED", "ffmpeg could not transcode the video (see the error tail)",
+                            exc.tail) from None
+    encoded = heartbeat.latest.seconds_done if heartbeat.latest else 0.0
+    _refuse_truncated(info.duration, encoded)
+    log.info("transcode job %s: %d rungs of %.1f s in %.1f s", job_id, len(renditions), info.duration,
+             time.monotonic() - started)
+    if not jobs.advance(job_id, lease, state="packaging", progress=99.0, eta_seconds=None):
+        raise LeaseLost()
+    _publish(job_id, lease, asset_id, out_dir, info, [r.as_dict() for r in renditions])
+
+
+def _refuse_truncated(duration: float, encoded: float) -> None:
+    ratio, slack = TRUNCATION_TOLERANCE
+    if encoded < duration * ratio and duration - encoded > slack:
+        raise JobFailed("SOURCE_TRUNCATED", f"The source ends after {encoded:.1f} s of its {duration:.1f} s: "
+                                            "the file is truncated or corrupt")
+
+
+def _publish(job_id: int, lease: str, asset_id: int, out_dir: Path, info: Probe, renditions: list[dict]) -> None:
+    """Publish the version, then move the asset's pointer and end the job in one commit."""
+    store = storage()
+    if not (out_dir / "master.m3u8").is_file():
+        raise JobFailed("TRANSCODE_FAILED", "ffmpeg finished without writing the master playlist")
+    prefix = version_prefix(asset_id, job_id, lease)
+    store.publish(out_dir, prefix)
+    previous = db.session.scalar(select(MediaAsset.published_prefix).where(MediaAsset.id == asset_id))
+    db.session.execute(update(MediaAsset).where(MediaAsset.id == asset_id).values(
+        published_prefix=prefix, renditions=renditions, duration=info.duration, published_at=utcnow()))
+    if not jobs.finish(job_id, lease, "ready", progress=100.0, rungs_live=[r["name"] for r in renditions]):
+        store.delete_prefix(prefix)  # cancelled at the last moment: nothing was published
+        raise LeaseLost()
+    if previous and previous != prefix:
+        store.delete_prefix(previous)

@@ -1,0 +1,51 @@
+"""Media fixtures: generated clips, a movie to attach them to, and waiting for a job."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.support.clips import make_clip
+
+
+@pytest.fixture(scope="session")
+def clips(tmp_path_factory):
+    """Clips made once per run: ``clips("name", seconds=..., ...)`` returns the file."""
+    folder = tmp_path_factory.mktemp("clips")
+    made = {}
+
+    def get(name: str = "clip.mp4", **options):
+        if name not in made:
+            made[name] = make_clip(folder / name, **options)
+        return made[name]
+
+    return get
+
+
+@pytest.fixture
+def movie(client, admin_headers):
+    def create(tier: str = "free", rating: str = "PG", status: str = "published", title: str = "Test Pattern"):
+        response = client.post("/api/v1/content", headers=admin_headers, json={
+            "kind": "movie", "title": title, "maturityRating": rating, "tierRequired": tier, "status": status,
+            "runtimeMinutes": 1})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["data"]["id"]
+
+    return create
+
+
+def upload(client, headers, path, url):
+    with open(path, "rb") as handle:
+        return client.post(url, headers=headers, data={"video": (handle, path.name)},
+                           content_type="multipart/form-data")
+
+
+def wait_for_job(client, headers, job_id, states=("ready", "failed", "cancelled"), timeout=90):
+    deadline = time.monotonic() + timeout
+    job = None
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/v1/admin/transcode/{job_id}", headers=headers).get_json()["data"]
+        if job["state"] in states:
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not reach {states} within {timeout}s: {job}")
