@@ -209,7 +209,7 @@ def live_server(app, test_env):
 
 @pytest.fixture(scope="session")
 def celery_worker(app, test_env):
-    """A real Celery worker process consuming every queue."""
+    """A real Celery worker process consuming every queue but ``media`` (see ``media_worker``)."""
     worker = WorkerProcess(test_env)
     worker.start(app.extensions["celery"])
     yield worker

@@ -78,7 +78,8 @@ def test_worker_has_every_task_and_beat_entry_but_no_routes(app, test_env):
     assert set(built["include"]) == {"workers.ops", "workers.providers", "workers.proxies", "workers.playback",
                                      "workers.rooms", "workers.media"}
     assert set(built["beat"]) == {"ops-heartbeat", "providers-check", "proxies-probe", "playback-flush-progress",
-                                  "playback-end-idle-sessions", "rooms-close-idle", "media-requeue-stalled"}
+                                  "playback-end-idle-sessions", "rooms-close-idle", "media-requeue-stalled",
+                                  "media-sweep-storage"}
 
 
 def test_an_unknown_role_is_refused(app, test_env):

@@ -21,3 +21,10 @@ def requeue_stalled() -> int:
     from app.media import service
 
     return service.requeue_stalled()
+
+
+@shared_task(name="workers.media.sweep_storage", ignore_result=True, time_limit=600, soft_time_limit=540)
+def sweep_storage() -> dict:
+    from app.media import service
+
+    return service.sweep_storage()

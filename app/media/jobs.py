@@ -67,6 +67,7 @@ def enqueue(job: TranscodeJob) -> None:
     (the admin re-runs it) and the caller answers 503."""
     try:
         send_transcode(job.id)
+        job_changed(job)  # admins see the new job queued
     except Exception as exc:
         finish(job.id, None, "failed", error_code="QUEUE_UNAVAILABLE", error="The task queue could not take the job")
         raise AppError("The task queue is unavailable; the job was not started", code="SERVICE_UNAVAILABLE",

@@ -72,3 +72,37 @@ def probe(path: str) -> Probe:
         return Probe(container=min(formats & ACCEPTED_CONTAINERS), duration=duration,
                      video_codec=context.name, width=context.width, height=context.height,
                      frame_rate=float(rate), audio_codec=audio)
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What demuxing the whole file (no decoding) finds: how much of it is media, and how far."""
+
+    media_bytes: int
+    file_bytes: int
+    last_time: float  # the latest packet end, in seconds from the first
+
+    @property
+    def coverage(self) -> float:
+        return self.media_bytes / self.file_bytes if self.file_bytes else 0.0
+
+
+def scan(path: str) -> Scan:
+    """Read every packet's size and time without decoding (I/O bound: the whole file once)."""
+    import os
+
+    media, first, last = 0, None, 0.0
+    try:
+        with av.open(path, metadata_errors="ignore") as container:
+            for packet in container.demux():
+                if packet.size == 0:
+                    continue
+                media += packet.size
+                if packet.pts is not None and packet.time_base is not None:
+                    start = float(packet.pts * packet.time_base)
+                    end = start + float((packet.duration or 0) * packet.time_base)
+                    first = start if first is None else min(first, start)
+                    last = max(last, end)
+    except av.FFmpegError:
+        pass  # what was read before the damage is what the file holds
+    return Scan(media_bytes=media, file_bytes=os.path.getsize(path), last_time=max(0.0, last - (first or 0.0)))

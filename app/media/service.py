@@ -11,6 +11,7 @@ from app.catalog import service as catalog
 from app.errors import NotFoundError, ValidationError
 from app.extensions import db
 from app.media import jobs, streams, uploads
+from app.media.cleanup import sweep_storage  # noqa: F401
 from app.media.events import register_admin_room
 from app.media.models import MediaAsset, TranscodeJob, item_key
 from app.media.transcode import run_job  # noqa: F401

@@ -33,4 +33,5 @@ def beat_entries(config) -> dict:
     return {
         "media-requeue-stalled": {"task": "workers.media.requeue_stalled",
                                   "schedule": timedelta(seconds=max(30, config["MEDIA_JOB_STALL_SECONDS"] // 2))},
+        "media-sweep-storage": {"task": "workers.media.sweep_storage", "schedule": timedelta(hours=1)},
     }

@@ -75,7 +75,7 @@ class LocalStorage:
 
     def scratch_dir(self, label: str) -> Path:
         """An empty directory on the same file system as the store, for a job's outputs."""
-        path = self.root / ".work" / f"{check_key(label)}-{uuid.uuid4().hex[:8]}"
+        path = self.path(f"work/{label}-{uuid.uuid4().hex[:8]}")
         path.mkdir(parents=True)
         return path
 
@@ -104,13 +104,20 @@ class LocalStorage:
             return []
         return sorted(str(p.relative_to(self.root)) for p in base.rglob("*") if p.is_file())
 
+    def children(self, prefix: str) -> list[tuple[str, float]]:
+        """The names directly under ``prefix`` with when each last changed (epoch seconds)."""
+        base = self.path(prefix)
+        if not base.is_dir():
+            return []
+        return sorted((child.name, child.stat().st_mtime) for child in base.iterdir())
+
     def free_bytes(self) -> int:
         self.root.mkdir(parents=True, exist_ok=True)
         return shutil.disk_usage(self.root).free
 
     def check(self) -> dict:
         """Write, read and delete a small object: the store works, not only exists."""
-        key = f".health/{uuid.uuid4().hex}"
+        key = f"health/{uuid.uuid4().hex}"
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"ok")

@@ -11,6 +11,7 @@ import shutil
 import time
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 from sqlalchemy import select, update
 
@@ -20,7 +21,7 @@ from app.media import jobs
 from app.media.ffmpeg import FfmpegCancelled, FfmpegFailed, ffmpeg_binary, run
 from app.media.ladder import Encoding, LadderError, ladder_command, parse_ladder, renditions_for
 from app.media.models import MediaAsset
-from app.media.probe import Probe, UnsupportedMedia, probe
+from app.media.probe import Probe, UnsupportedMedia, probe, scan
 from app.media.progress import Progress
 from app.media.store import storage, version_prefix
 
@@ -28,6 +29,8 @@ log = logging.getLogger("marquee.media")
 HEARTBEAT_SECONDS = 1.0
 # the output may end this much short of the probed duration (rounding, a last partial GOP)
 TRUNCATION_TOLERANCE = (0.9, 1.5)
+MIN_MEDIA_COVERAGE = 0.5  # at least half of a source's bytes must be packets of its streams...
+PADDED_CONTAINERS = {"mpegts"}  # ...except where null packets pad a stream legitimately (broadcast TS)
 
 
 class JobFailed(Exception):
@@ -87,6 +90,10 @@ def run_job(job_id: int) -> str:
             jobs.finish(job_id, lease, "failed", error_code=failure.code, error=failure.message[:500],
                         error_tail=failure.tail)
             return "failed"
+        except SoftTimeLimitExceeded:
+            jobs.finish(job_id, lease, "failed", error_code="TIME_LIMIT",
+                        error="The transcode ran longer than MEDIA_TASK_TIME_LIMIT allows")
+            return "failed"
         except Exception as exc:  # a bug or a broken store must still end the job, with its reason
             log.exception("transcode job %s failed unexpectedly", job_id)
             jobs.finish(job_id, lease, "failed", error_code="TRANSCODE_ERROR",
@@ -97,20 +104,28 @@ def run_job(job_id: int) -> str:
 
 
 def _remove_scratch_of_earlier_runs(store, job_id: int) -> None:
-    root = store.root / ".work" if hasattr(store, "root") else None
-    if root is not None and root.is_dir():
-        for stale in root.glob(f"job{job_id}-*"):
-            shutil.rmtree(stale, ignore_errors=True)
+    """A dead run's partial outputs go (an ffmpeg it left behind fails at its next write)."""
+    for name, _ in store.children("work"):
+        if name.startswith(f"job{job_id}-"):
+            store.delete_prefix(f"work/{name}")
 
 
 def _probe(store, source_key: str) -> Probe:
+    """The source's streams, after a demux of the whole file: a file that is mostly not media, or
+    whose packets end well before its stated duration, fails here, before any encoding."""
     try:
         with store.local_copy(source_key) as path:
-            return probe(path)
+            info = probe(path)
+            found = scan(path)
     except FileNotFoundError:
         raise JobFailed("SOURCE_MISSING", "The uploaded source file is gone") from None
     except UnsupportedMedia as exc:
         raise JobFailed("UNSUPPORTED_MEDIA", f"The upload is not a usable video: {exc.reason}") from None
+    if found.coverage < MIN_MEDIA_COVERAGE and info.container not in PADDED_CONTAINERS:
+        raise JobFailed("SOURCE_CORRUPT", f"Only {found.coverage:.0%} of the file is readable media: "
+                                          "it is damaged or padded with something else")
+    _refuse_truncated(info.duration, found.last_time)
+    return info
 
 
 def _transcode(job_id: int, lease: str, asset_id: int, source_key: str, scratch: Path) -> None:
@@ -137,7 +152,7 @@ def _transcode(job_id: int, lease: str, asset_id: int, source_key: str, scratch:
         except FfmpegCancelled:
             raise LeaseLost() from None
         except FfmpegFailed as exc:
-            raise JobFailed("TRANSCODE_FAILED", "ffmpeg could not transcode the video (see the error tail)",
+            raise JobFailed("TRANSCODE_FAILED", "ffmpeg could not decode or encode the video (see the error tail)",
                             exc.tail) from None
     encoded = heartbeat.latest.seconds_done if heartbeat.latest else 0.0
     _refuse_truncated(info.duration, encoded)
@@ -148,10 +163,10 @@ def _transcode(job_id: int, lease: str, asset_id: int, source_key: str, scratch:
     _publish(job_id, lease, asset_id, out_dir, info, [r.as_dict() for r in renditions])
 
 
-def _refuse_truncated(duration: float, encoded: float) -> None:
+def _refuse_truncated(duration: float, reached: float) -> None:
     ratio, slack = TRUNCATION_TOLERANCE
-    if encoded < duration * ratio and duration - encoded > slack:
-        raise JobFailed("SOURCE_TRUNCATED", f"The source ends after {encoded:.1f} s of its {duration:.1f} s: "
+    if reached < duration * ratio and duration - reached > slack:
+        raise JobFailed("SOURCE_TRUNCATED", f"The source ends after {reached:.1f} s of its {duration:.1f} s: "
                                             "the file is truncated or corrupt")
 
 

@@ -6,6 +6,16 @@ import time
 import pytest
 
 from tests.support.clips import make_clip
+from tests.support.processes import WorkerProcess
+
+
+@pytest.fixture(scope="module")
+def media_worker(app, test_env):
+    """A real worker on the ``media`` queue with the suite's small, fast ladder."""
+    worker = WorkerProcess(test_env, queues="media", concurrency=2)
+    worker.start(app.extensions["celery"])
+    yield worker
+    worker.stop()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_chromium_plays_the_ladder_switches_rendition_and_refuses_an_expired_url(
-        app, client, live_server, celery_worker, admin_headers, user_headers, movie, clips):
+        app, client, live_server, media_worker, admin_headers, user_headers, movie, clips):
     chromium, node = chromium_path(), node_with_deps()
     content_id = movie()
     with open(clips("long.mp4", seconds=12), "rb") as handle:

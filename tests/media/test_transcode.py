@@ -22,7 +22,7 @@ def _uris(playlist_lines):
 
 
 @pytest.fixture
-def ready_movie(client, admin_headers, movie, clips, celery_worker):
+def ready_movie(client, admin_headers, movie, clips, media_worker):
     content_id = movie()
     response = upload(client, admin_headers, clips("clip.mp4", seconds=4), f"/api/v1/admin/content/{content_id}/media")
     assert response.status_code == 202, response.get_json()
@@ -105,7 +105,7 @@ def test_a_stream_url_refuses_tampering_expiry_and_other_assets(app, client, adm
     assert expired.status_code == 403 and expired.get_json()["error"]["code"] == "STREAM_TOKEN_EXPIRED"
 
 
-def test_the_catalogs_rules_apply_to_the_stream(client, admin_headers, movie, clips, celery_worker, make_user,
+def test_the_catalogs_rules_apply_to_the_stream(client, admin_headers, movie, clips, media_worker, make_user,
                                                auth_headers):
     content_id = movie(tier="premium", rating="R")
     job = upload(client, admin_headers, clips("clip.mp4", seconds=4),
@@ -127,7 +127,7 @@ def test_a_playback_session_carries_the_stream(client, user_headers, ready_movie
     assert stream["type"] == "hls" and client.get(stream["url"]).status_code == 200
 
 
-def test_the_original_upload_creates_the_movie_with_its_video(client, admin_headers, clips, celery_worker):
+def test_the_original_upload_creates_the_movie_with_its_video(client, admin_headers, clips, media_worker):
     with open(clips("clip.mp4", seconds=4), "rb") as handle:
         response = client.post("/api/v1/admin/content", headers=admin_headers, content_type="multipart/form-data",
                                data={"title": "Uploaded", "maturityRating": "PG", "genres": "Drama, Comedy",

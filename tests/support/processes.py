@@ -88,9 +88,10 @@ class WorkerProcess(_Process):
                 return
             time.sleep(0.05)
 
-    """A Celery worker on every queue (threads pool, so it starts fast and shares nothing odd)."""
+    """A Celery worker (threads pool, so it starts fast and shares nothing odd). By default on every
+    queue but ``media``: transcodes go to the media tests' own workers, which set how fast they run."""
 
-    QUEUES = "default,probes,media,recs,torrents"
+    QUEUES = "default,probes,recs,torrents"
 
     def __init__(self, env: dict, extra_env: dict | None = None, queues: str | None = None,
                  concurrency: int = 4) -> None:
