@@ -10,6 +10,8 @@ DOMAIN = Domain(
         Mount("media_stream", "app.media.routes:stream_blp", "/api/v1/content"),
         Mount("media_files", "app.media.files:blp", "/api/v1/media", in_api=False),
         Mount("media_player", "app.media.demo:player_blp", in_api=False),
+        Mount("media_tus", "app.media.upload_routes:tus_blp", "/api/v1/uploads", in_api=False),
+        Mount("media_uploads", "app.media.upload_routes:attach_blp", "/api/v1/uploads"),
     ),
     tasks="workers.media",
     queue="media",

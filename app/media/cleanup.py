@@ -14,6 +14,7 @@ import time
 from sqlalchemy import select
 
 from app.extensions import db
+from app.media import resumable
 from app.media.models import ACTIVE_STATES, MediaAsset, TranscodeJob
 from app.media.store import storage
 
@@ -29,7 +30,7 @@ def sweep_storage(now: float | None = None, grace: float = GRACE_SECONDS) -> dic
     sources = set(db.session.scalars(select(MediaAsset.source_key).where(MediaAsset.source_key.is_not(None))))
     sources |= set(db.session.scalars(select(TranscodeJob.source_key).where(TranscodeJob.state.in_(ACTIVE_STATES))))
     running = set(db.session.scalars(select(TranscodeJob.id).where(TranscodeJob.state.in_(ACTIVE_STATES))))
-    removed = {"assets": 0, "versions": 0, "uploads": 0, "scratch": 0}
+    removed = {"assets": 0, "versions": 0, "uploads": 0, "scratch": 0, "tus": resumable.remove_expired()}
 
     for name, changed in store.children("media"):
         asset_id = int(name) if name.isdigit() else None

@@ -72,3 +72,22 @@ class TranscodeJob(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     asset: Mapped[MediaAsset] = relationship(back_populates="jobs")
+
+
+class ResumableUpload(db.Model):
+    """A tus upload: its bytes grow in a file of the upload spool (``MEDIA_UPLOAD_DIR``) until
+    ``offset`` reaches ``length``; then it is attached to a title by id, once."""
+
+    __tablename__ = "resumable_uploads"
+    __table_args__ = (Index("ix_resumable_uploads_expires_at", "expires_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    length: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    offset: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    metadata_header: Mapped[str] = mapped_column(Text, nullable=False, default="")  # echoed to HEAD as sent
+    upload_metadata: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    created_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    attached_job_id: Mapped[int | None] = mapped_column(Integer, nullable=True)

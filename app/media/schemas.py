@@ -99,3 +99,7 @@ class TranscodeSchema(CamelSchema):
 class JobListArgsSchema(CamelSchema):
     state = ma.fields.String(validate=ma.validate.OneOf(JOB_STATES))
     limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
+
+
+class AttachUploadSchema(TranscodeSchema):
+    """The title a finished tus upload becomes the video of."""

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.catalog import service as catalog
 from app.errors import NotFoundError, ValidationError
 from app.extensions import db
-from app.media import jobs, streams, uploads
+from app.media import jobs, resumable, streams, tus, uploads  # noqa: F401
 from app.media.cleanup import sweep_storage  # noqa: F401
 from app.media.events import register_admin_room
 from app.media.models import MediaAsset, TranscodeJob, item_key
@@ -18,6 +18,11 @@ from app.media.transcode import run_job  # noqa: F401
 from app.playback import service as playback
 
 cancel_job = jobs.cancel
+create_upload = resumable.create
+append_upload = resumable.append
+load_upload = resumable.load
+describe_upload = resumable.describe
+terminate_upload = resumable.terminate
 media_file = streams.media_file
 stream_for = streams.stream_for
 check_room = uploads.check_room
@@ -40,6 +45,12 @@ def attach_video(viewer, content_id: int, episode_id: int | None, stream, filena
     uploads.ensure_no_running_job(content_id, episode_id)
     key, size, info = uploads.store_upload(stream)
     return uploads.attach(content_id, episode_id, key, size, info, filename)
+
+
+def attach_upload(viewer, upload_id: str, content_id: int, episode_id: int | None) -> dict:
+    """A finished tus upload becomes the video of a movie or an episode; its ladder is queued."""
+    content_id, episode_id = _target(viewer, content_id, episode_id)
+    return resumable.attach(upload_id, content_id, episode_id)
 
 
 def create_with_video(metadata: dict, stream, filename: str | None) -> tuple[dict, dict]:

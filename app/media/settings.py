@@ -21,6 +21,10 @@ def read_settings(config) -> dict:
         "MEDIA_JOB_STALL_SECONDS": env_int("MEDIA_JOB_STALL_SECONDS", 120),
         "MEDIA_FILES_RATE_LIMIT": env_str("MEDIA_FILES_RATE_LIMIT", "3000 per minute"),
         "FFMPEG_BINARY": env_str("FFMPEG_BINARY", ""),
+        # tus uploads: where their bytes grow (shared by every web process), how long an idle one lives
+        "MEDIA_UPLOAD_DIR": env_str("MEDIA_UPLOAD_DIR", ""),
+        "MEDIA_UPLOAD_EXPIRY": env_int("MEDIA_UPLOAD_EXPIRY", 24 * 3600),
+        "MEDIA_UPLOAD_LOCK_SECONDS": env_int("MEDIA_UPLOAD_LOCK_SECONDS", 60),
         "STORAGE_BACKEND": env_str("STORAGE_BACKEND", "local"),
         "STREAM_URL_TTL": env_int("STREAM_URL_TTL", 4 * 3600),
         "STREAM_SIGNING_KEY": env_str("STREAM_SIGNING_KEY", ""),

@@ -1,4 +1,4 @@
-"""media assets and transcode jobs (media domain)
+"""media assets, transcode jobs and resumable uploads (media domain)
 
 Revision ID: 0005_media
 Revises: 0004_providers_proxies
@@ -69,8 +69,28 @@ def upgrade():
         batch_op.create_index('ix_transcode_jobs_state', ['state', 'heartbeat_at'], unique=False)
 
 
+    op.create_table('resumable_uploads',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('length', sa.BigInteger(), nullable=False),
+    sa.Column('offset', sa.BigInteger(), nullable=False),
+    sa.Column('metadata_header', sa.Text(), nullable=False),
+    sa.Column('upload_metadata', sa.JSON(), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('attached_job_id', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('resumable_uploads', schema=None) as batch_op:
+        batch_op.create_index('ix_resumable_uploads_expires_at', ['expires_at'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('resumable_uploads', schema=None) as batch_op:
+        batch_op.drop_index('ix_resumable_uploads_expires_at')
+
+    op.drop_table('resumable_uploads')
     with op.batch_alter_table('transcode_jobs', schema=None) as batch_op:
         batch_op.drop_index('ix_transcode_jobs_state')
         batch_op.drop_index(batch_op.f('ix_transcode_jobs_asset_id'))

@@ -38,7 +38,7 @@ def test_the_sweep_removes_deleted_titles_and_stale_leftovers_only(app, client, 
     scratch.mkdir(parents=True)
 
     with app.app_context():
-        assert service.sweep_storage() == {"assets": 0, "versions": 0, "uploads": 0, "scratch": 0}  # all too young
+        assert service.sweep_storage() == {"assets": 0, "versions": 0, "uploads": 0, "scratch": 0, "tus": 0}  # all too young
         an_hour_ago = time.time() - 3700
         for path in (root / "media" / str(gone["assetId"]), stale_version, stray_upload.parent, scratch):
             os.utime(path, (an_hour_ago, an_hour_ago))
