@@ -52,6 +52,10 @@ def _timed(name: str, fn: Callable[[], dict | None]) -> CheckResult:
         return CheckResult(name, "down", (time.perf_counter() - started) * 1000, f"{type(exc).__name__}: {exc}"[:300])
 
 
+# app.extensions key of the storage check a domain provides (media: its configured store)
+STORAGE_CHECK = "health.storage"
+
+
 def check_storage_dir(path: str) -> dict:
     os.makedirs(path, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=path, prefix=".health-", delete=True) as handle:

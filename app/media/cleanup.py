@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.media import resumable
 from app.media.models import ACTIVE_STATES, MediaAsset, TranscodeJob
-from app.media.store import storage
+from app.media.store import storage, work_area
 
 log = logging.getLogger("marquee.media")
 GRACE_SECONDS = 3600
@@ -47,10 +47,11 @@ def sweep_storage(now: float | None = None, grace: float = GRACE_SECONDS) -> dic
         if changed <= cutoff and f"uploads/{name}/source" not in sources:
             store.delete_prefix(f"uploads/{name}")
             removed["uploads"] += 1
-    for name, changed in store.children("work"):
+    area = work_area()
+    for name, changed in area.children():
         match = _SCRATCH.match(name)
         if changed <= cutoff and not (match and int(match[1]) in running):
-            store.delete_prefix(f"work/{name}")
+            area.remove(name)
             removed["scratch"] += 1
     if any(removed.values()):
         log.info("media storage sweep removed %s", removed)

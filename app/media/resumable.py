@@ -179,12 +179,11 @@ def attach(upload_id: str, content_id: int, episode_id: int | None) -> dict:
                             details={"offset": upload.offset, "length": upload.length})
     uploads.ensure_no_running_job(content_id, episode_id)
     path = _path(upload)
-    with open(path, "rb") as handle:
-        try:
-            key, size, info = uploads.store_upload(handle, field="uploadId")
-        except AppError:
-            terminate(upload_id)  # not a video: nothing to resume or attach
-            raise
+    try:
+        key, size, info = uploads.store_file(path, field="uploadId")  # moved into the store
+    except AppError:
+        terminate(upload_id)  # not a video: nothing to resume or attach
+        raise
     filename = upload.upload_metadata.get("filename") or upload.upload_metadata.get("name")
     job = uploads.attach(content_id, episode_id, key, size, info, filename)
     upload.attached_job_id = job["id"]

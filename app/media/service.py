@@ -8,12 +8,14 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.catalog import service as catalog
+from app.core.health import STORAGE_CHECK
 from app.errors import NotFoundError, ValidationError
 from app.extensions import db
 from app.media import jobs, resumable, streams, tus, uploads  # noqa: F401
 from app.media.cleanup import sweep_storage  # noqa: F401
 from app.media.events import register_admin_room
 from app.media.models import MediaAsset, TranscodeJob, item_key
+from app.media.store import storage
 from app.media.transcode import run_job  # noqa: F401
 from app.playback import service as playback
 
@@ -29,9 +31,11 @@ check_room = uploads.check_room
 
 
 def init_app(app) -> None:
-    """Admin sockets hear job progress; playback sessions carry a title's signed stream."""
+    """Admin sockets hear job progress; playback sessions carry a title's signed stream;
+    ``/health/storage`` checks the configured store."""
     register_admin_room()
     playback.register_stream_source(app, streams.describe)
+    app.extensions[STORAGE_CHECK] = lambda: storage().check()
 
 
 def _target(viewer, content_id: int, episode_id: int | None) -> tuple[int, int | None]:

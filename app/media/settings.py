@@ -3,10 +3,32 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from config.env import env_int, env_str
+from config.env import env_float, env_int, env_str
 
 
 def read_settings(config) -> dict:
+    settings = _read()
+    _refuse_bad(settings)
+    return settings
+
+
+def _refuse_bad(settings: dict) -> None:
+    """Refuse at start-up, with what to fix, settings that would only fail at the first upload."""
+    from app.media.ladder import LadderError, parse_ladder
+
+    try:
+        parse_ladder(settings["MEDIA_LADDER"])
+    except LadderError as exc:
+        raise RuntimeError(str(exc)) from None
+    if settings["STORAGE_BACKEND"] not in ("local", "s3"):
+        raise RuntimeError(f"STORAGE_BACKEND={settings['STORAGE_BACKEND']!r}: use local or s3")
+    if settings["STORAGE_BACKEND"] == "s3" and not settings["S3_BUCKET"]:
+        raise RuntimeError("STORAGE_BACKEND=s3 needs S3_BUCKET")
+    if settings["MEDIA_S3_DELIVERY"] not in ("proxy", "redirect"):
+        raise RuntimeError(f"MEDIA_S3_DELIVERY={settings['MEDIA_S3_DELIVERY']!r}: use proxy or redirect")
+
+
+def _read() -> dict:
     return {
         "MEDIA_MAX_UPLOAD_BYTES": env_int("MEDIA_MAX_UPLOAD_BYTES", 20 * 1024 ** 3),
         # refuse an upload that would leave less than this free (the ladder needs room too)
@@ -26,6 +48,16 @@ def read_settings(config) -> dict:
         "MEDIA_UPLOAD_EXPIRY": env_int("MEDIA_UPLOAD_EXPIRY", 24 * 3600),
         "MEDIA_UPLOAD_LOCK_SECONDS": env_int("MEDIA_UPLOAD_LOCK_SECONDS", 60),
         "STORAGE_BACKEND": env_str("STORAGE_BACKEND", "local"),
+        # S3-compatible storage (credentials: boto3's chain, e.g. AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)
+        "S3_BUCKET": env_str("S3_BUCKET", ""),
+        "S3_REGION": env_str("S3_REGION", ""),
+        "S3_ENDPOINT_URL": env_str("S3_ENDPOINT_URL", ""),
+        "S3_KEY_PREFIX": env_str("S3_KEY_PREFIX", ""),
+        "S3_TIMEOUT": env_float("S3_TIMEOUT", 10.0),
+        # segments from S3: relayed by the app (proxy) or a redirect to a presigned URL (redirect)
+        "MEDIA_S3_DELIVERY": env_str("MEDIA_S3_DELIVERY", "proxy"),
+        # where scratch folders and uploads being checked live (empty: STORAGE_DIR/work)
+        "MEDIA_WORK_DIR": env_str("MEDIA_WORK_DIR", ""),
         "STREAM_URL_TTL": env_int("STREAM_URL_TTL", 4 * 3600),
         "STREAM_SIGNING_KEY": env_str("STREAM_SIGNING_KEY", ""),
         # the origin players fetch media files from when it is not this app's (a CDN in front of it)

@@ -14,17 +14,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
 
 _KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$")
-COPY_CHUNK = 1024 * 1024
 
 
 class StorageKeyError(ValueError):
-    pass
-
-
-class UploadTooLarge(Exception):
     pass
 
 
@@ -46,24 +40,16 @@ class LocalStorage:
     def path(self, key: str) -> Path:
         return self.root / check_key(key)
 
-    def save_stream(self, key: str, stream: BinaryIO, limit: int | None = None) -> int:
-        """Copy ``stream`` to ``key`` (written aside, then renamed); more than ``limit`` bytes is
-        ``UploadTooLarge`` and leaves nothing behind."""
+    def local_file(self, key: str) -> Path | None:
+        """The file holding ``key``, to send as it is (None when there is none)."""
+        path = self.path(key)
+        return path if path.is_file() else None
+
+    def put_file(self, key: str, local_path: Path) -> None:
+        """Take a finished local file as ``key`` (a rename on the same file system)."""
         target = self.path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
-        size = 0
-        try:
-            with open(partial, "wb") as out:
-                while chunk := stream.read(COPY_CHUNK):
-                    size += len(chunk)
-                    if limit is not None and size > limit:
-                        raise UploadTooLarge()
-                    out.write(chunk)
-            os.replace(partial, target)
-        finally:
-            partial.unlink(missing_ok=True)
-        return size
+        shutil.move(str(local_path), target)
 
     @contextmanager
     def local_copy(self, key: str) -> Iterator[str]:
@@ -72,12 +58,6 @@ class LocalStorage:
         if not path.is_file():
             raise FileNotFoundError(key)
         yield str(path)
-
-    def scratch_dir(self, label: str) -> Path:
-        """An empty directory on the same file system as the store, for a job's outputs."""
-        path = self.path(f"work/{label}-{uuid.uuid4().hex[:8]}")
-        path.mkdir(parents=True)
-        return path
 
     def publish(self, local_dir: Path, prefix: str) -> None:
         """Make the finished tree ``local_dir`` readable under ``prefix`` in one step."""
@@ -98,22 +78,12 @@ class LocalStorage:
         else:
             path.unlink(missing_ok=True)
 
-    def list_prefix(self, prefix: str) -> list[str]:
-        base = self.path(prefix)
-        if not base.is_dir():
-            return []
-        return sorted(str(p.relative_to(self.root)) for p in base.rglob("*") if p.is_file())
-
     def children(self, prefix: str) -> list[tuple[str, float]]:
         """The names directly under ``prefix`` with when each last changed (epoch seconds)."""
         base = self.path(prefix)
         if not base.is_dir():
             return []
         return sorted((child.name, child.stat().st_mtime) for child in base.iterdir())
-
-    def free_bytes(self) -> int:
-        self.root.mkdir(parents=True, exist_ok=True)
-        return shutil.disk_usage(self.root).free
 
     def check(self) -> dict:
         """Write, read and delete a small object: the store works, not only exists."""
@@ -126,4 +96,4 @@ class LocalStorage:
                 raise OSError("read back different bytes")
         finally:
             path.unlink(missing_ok=True)
-        return {"backend": self.name, "freeBytes": self.free_bytes()}
+        return {"backend": self.name, "path": str(self.root), "freeBytes": shutil.disk_usage(self.root).free}

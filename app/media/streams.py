@@ -8,6 +8,7 @@ and a token for one asset never opens another.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from app.errors import AppError, NotFoundError
 from app.extensions import db
 from app.media.models import ACTIVE_STATES, MediaAsset, TranscodeJob, item_key
 from app.media.playlists import sign_playlist
-from app.media.storage import StorageKeyError
+from app.media.storage import StorageKeyError, check_key
 from app.media.store import storage
 from app.playback import service as playback
 
@@ -106,12 +107,16 @@ def check_file_token(asset_id: int, path: str, exp: str | None, st: str | None) 
 
 @dataclass(frozen=True)
 class MediaFile:
-    """A verified file to send: a playlist already signed (``text``), or bytes on disk (``path``)."""
+    """A verified file to send: a playlist already signed (``text``), a file on disk (``path``),
+    a presigned URL to redirect to (``redirect``), or an object to relay (``relay(method, headers)``
+    gives the store's answer)."""
 
     mimetype: str
     max_age: int  # seconds the token has left: a cache may keep the answer no longer
     text: str | None = None
     path: Path | None = None
+    redirect: str | None = None
+    relay: Callable | None = None
 
 
 def _mime_type(name: str) -> str:
@@ -120,16 +125,34 @@ def _mime_type(name: str) -> str:
 
 
 def media_file(asset_id: int, version: str, rest: str, request_path: str, exp: str | None, st: str | None,
-               query: str) -> MediaFile:
+               query: str, method: str = "GET") -> MediaFile:
     """Check the token, then find the file; a playlist comes back with ``query`` in every URI."""
     check_file_token(asset_id, request_path, exp, st)
+    store = storage()
+    key = f"media/{asset_id}/{version}/{rest}"
     try:
-        path = storage().path(f"media/{asset_id}/{version}/{rest}")
+        check_key(key)
     except StorageKeyError:
         raise NotFoundError("No such media file") from None
-    if not path.is_file():
-        raise NotFoundError("No such media file")
     max_age = max(0, int(exp) - int(time.time()))
     if rest.endswith(".m3u8"):
-        return MediaFile(MIME_TYPES[".m3u8"], max_age, text=sign_playlist(path.read_text(), query))
-    return MediaFile(_mime_type(rest), max_age, path=path)
+        try:
+            text = store.read_bytes(key).decode()
+        except FileNotFoundError:
+            raise NotFoundError("No such media file") from None
+        return MediaFile(MIME_TYPES[".m3u8"], max_age, text=sign_playlist(text, query))
+    if store.name == "local":
+        path = store.local_file(key)
+        if path is None:
+            raise NotFoundError("No such media file")
+        return MediaFile(_mime_type(rest), max_age, path=path)
+    if current_app.config["MEDIA_S3_DELIVERY"] == "redirect":
+        return MediaFile(_mime_type(rest), max_age, redirect=store.presigned(key, method, max_age))
+    return MediaFile(_mime_type(rest), max_age, relay=lambda how, headers: _relay(store, key, how, headers))
+
+
+def _relay(store, key: str, method: str, headers: dict):
+    try:
+        return store.answer(key, method, headers)
+    except FileNotFoundError:
+        raise NotFoundError("No such media file") from None

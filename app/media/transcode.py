@@ -23,7 +23,7 @@ from app.media.ladder import Encoding, LadderError, ladder_command, parse_ladder
 from app.media.models import MediaAsset
 from app.media.probe import Probe, UnsupportedMedia, probe, scan
 from app.media.progress import Progress
-from app.media.store import storage, version_prefix
+from app.media.store import storage, version_prefix, work_area
 
 log = logging.getLogger("marquee.media")
 HEARTBEAT_SECONDS = 1.0
@@ -76,9 +76,8 @@ def run_job(job_id: int) -> str:
         return "skipped"
     job = jobs.get_job(job_id)
     asset_id, source_key = job.asset_id, job.source_key
-    store = storage()
-    _remove_scratch_of_earlier_runs(store, job_id)
-    scratch = store.scratch_dir(f"job{job_id}")
+    _remove_scratch_of_earlier_runs(job_id)
+    scratch = work_area().scratch_dir(f"job{job_id}")
     try:
         try:
             _transcode(job_id, lease, asset_id, source_key, scratch)
@@ -103,11 +102,12 @@ def run_job(job_id: int) -> str:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _remove_scratch_of_earlier_runs(store, job_id: int) -> None:
+def _remove_scratch_of_earlier_runs(job_id: int) -> None:
     """A dead run's partial outputs go (an ffmpeg it left behind fails at its next write)."""
-    for name, _ in store.children("work"):
+    area = work_area()
+    for name, _ in area.children():
         if name.startswith(f"job{job_id}-"):
-            store.delete_prefix(f"work/{name}")
+            area.remove(name)
 
 
 def _probe(store, source_key: str) -> Probe:

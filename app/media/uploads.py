@@ -5,8 +5,10 @@ name is kept only as text for admins. The probe decides whether it is a video, n
 """
 from __future__ import annotations
 
+import shutil
 import unicodedata
 import uuid
+from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app
@@ -18,8 +20,9 @@ from app.extensions import db
 from app.media import jobs
 from app.media.models import MediaAsset, item_key
 from app.media.probe import Probe, UnsupportedMedia, probe
-from app.media.storage import UploadTooLarge
-from app.media.store import storage
+from app.media.store import storage, work_area
+
+COPY_CHUNK = 1024 * 1024
 
 
 class InsufficientStorageError(AppError):
@@ -33,13 +36,14 @@ class UnsupportedMediaError(AppError):
 
 
 def check_room(size: int | None, field: str = "video") -> None:
-    """413 when the declared size is over ``MEDIA_MAX_UPLOAD_BYTES``; 507 when storing it (and its
-    ladder, about as large again) would leave less than ``MEDIA_MIN_FREE_BYTES`` free."""
+    """413 when the declared size is over ``MEDIA_MAX_UPLOAD_BYTES``; 507 when the work area (where
+    an upload is checked and its ladder made, about as large again) would keep less than
+    ``MEDIA_MIN_FREE_BYTES`` free."""
     limit = current_app.config["MEDIA_MAX_UPLOAD_BYTES"]
     if size is not None and size > limit:
         raise PayloadTooLargeError(f"The upload is larger than {limit} bytes", details={"field": field,
                                                                                          "maxBytes": limit})
-    free = storage().free_bytes()
+    free = work_area().free_bytes()
     needed = 2 * (size or 0) + current_app.config["MEDIA_MIN_FREE_BYTES"]
     if free < needed:
         raise InsufficientStorageError(details={"field": field, "freeBytes": free, "neededBytes": needed})
@@ -53,26 +57,42 @@ def display_name(filename: str | None) -> str | None:
     return clean.strip()[:255] or None
 
 
+def _spool(stream: BinaryIO, target: Path, limit: int, field: str) -> int:
+    size = 0
+    with open(target, "wb") as out:
+        while chunk := stream.read(COPY_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise PayloadTooLargeError(f"The upload is larger than {limit} bytes",
+                                           details={"field": field, "maxBytes": limit})
+            out.write(chunk)
+    return size
+
+
 def store_upload(stream: BinaryIO, field: str = "video") -> tuple[str, int, Probe]:
-    """Save and probe an uploaded body; a file that is not a video is removed and refused."""
-    store = storage()
-    key = f"uploads/{uuid.uuid4().hex}/source"
-    limit = current_app.config["MEDIA_MAX_UPLOAD_BYTES"]
+    """Save an uploaded body in the work area, probe it, and hand it to the store."""
+    folder = work_area().scratch_dir("upload")
     try:
-        size = store.save_stream(key, stream, limit)
-    except UploadTooLarge:
-        raise PayloadTooLargeError(f"The upload is larger than {limit} bytes",
-                                   details={"field": field, "maxBytes": limit}) from None
+        spooled = folder / "source"
+        _spool(stream, spooled, current_app.config["MEDIA_MAX_UPLOAD_BYTES"], field)
+        return store_file(spooled, field)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def store_file(path: Path, field: str = "video") -> tuple[str, int, Probe]:
+    """Probe a local file and move it into the store as a new upload; a file that is not a video
+    is refused (and left where it was, for the caller to remove)."""
+    size = path.stat().st_size
     if size == 0:
-        store.delete_prefix(key)
         raise ValidationError("The file is empty", field=field)
     try:
-        with store.local_copy(key) as path:
-            info = probe(path)
+        info = probe(str(path))
     except UnsupportedMedia as exc:
-        store.delete_prefix(key.rpartition("/")[0])
         raise UnsupportedMediaError(f"The file is not a video that can be transcoded: {exc.reason}",
                                     details={"fields": {field: [exc.reason]}, "reason": exc.reason}) from None
+    key = f"uploads/{uuid.uuid4().hex}/source"
+    storage().put_file(key, path)
     return key, size, info
 
 

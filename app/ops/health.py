@@ -6,7 +6,7 @@ import time
 from flask import current_app
 from sqlalchemy import text
 
-from app.core.health import CheckResult, check_storage_dir, run_checks
+from app.core.health import STORAGE_CHECK, CheckResult, check_storage_dir, run_checks
 from app.core.redis_version import check_server, describe
 from app.errors import NotFoundError
 from app.extensions import db, redis
@@ -38,7 +38,9 @@ def _check_celery() -> dict:
 
 
 def _check_storage() -> dict:
-    return check_storage_dir(current_app.config["STORAGE_DIR"])
+    """The store the media domain set up (local directory or S3), else the storage directory."""
+    check = current_app.extensions.get(STORAGE_CHECK)
+    return check() if check is not None else check_storage_dir(current_app.config["STORAGE_DIR"])
 
 
 def _with_context(fn):
