@@ -28,3 +28,21 @@ def sweep_storage() -> dict:
     from app.media import service
 
     return service.sweep_storage()
+
+
+# The chunked path: one task per chunk (their results feed the chord, so they keep them), then
+# the join once every chunk has returned.
+@shared_task(name="workers.media.transcode_chunk", bind=True, ignore_result=False, acks_late=True,
+             reject_on_worker_lost=True, time_limit=6 * 3600 + 300, soft_time_limit=6 * 3600)
+def transcode_chunk(self, job_id: int, lease: str, index: int) -> str:
+    from app.media import service
+
+    return service.run_chunk(job_id, lease, index, self.request.hostname or "")
+
+
+@shared_task(name="workers.media.join_chunks", ignore_result=True, acks_late=True, time_limit=3600,
+             soft_time_limit=3500)
+def join_chunks(job_id: int, lease: str) -> str:
+    from app.media import service
+
+    return service.join_chunks(job_id, lease)

@@ -16,7 +16,8 @@ from sqlalchemy import and_, or_, select, update
 
 from app.core.timeutil import utcnow
 from app.errors import AppError, ConflictError, NotFoundError
-from app.extensions import db
+from app.extensions import db, redis
+from app.media import keys
 from app.media.events import job_changed
 from app.media.models import ACTIVE_STATES, MediaAsset, TranscodeJob
 
@@ -31,7 +32,21 @@ def job_dict(job: TranscodeJob) -> dict:
             "state": job.state, "progress": job.progress, "eta_seconds": job.eta_seconds, "speed": job.speed,
             "rungs_live": list(job.rungs_live or []), "attempts": job.attempts, "error_code": job.error_code,
             "error": job.error, "error_tail": job.error_tail, "created_at": job.created_at,
-            "started_at": job.started_at, "finished_at": job.finished_at}
+            "started_at": job.started_at, "finished_at": job.finished_at,
+            "first_playable_at": job.first_playable_at, "playable_seconds": job.playable_seconds,
+            "chunks": _chunk_states(job)}
+
+
+def _chunk_states(job: TranscodeJob) -> list[dict] | None:
+    """The chunked path's chunks, each with the worker that finished it (for admins)."""
+    if not job.plan:
+        return None
+    if job.state not in RUNNING_STATES:  # the join wrote them into the plan
+        return [{"done": False, "worker": None, **chunk} for chunk in job.plan["chunks"]]
+    done = {int(k): (v.decode() if isinstance(v, bytes) else v)
+            for k, v in redis.client.hgetall(keys.chunks_done(job.id)).items()}
+    return [{**chunk, "done": chunk["index"] in done, "worker": done.get(chunk["index"])}
+            for chunk in job.plan["chunks"]]
 
 
 def get_job(job_id: int) -> TranscodeJob:
@@ -97,7 +112,9 @@ def claim(job_id: int) -> str | None:
     db.session.commit()
     if not claimed:
         return None
-    job_changed(get_job(job_id))
+    job = get_job(job_id)
+    _forget_growing_version(job)  # a taken-over job's partial version died with its run
+    job_changed(job)
     return lease
 
 
@@ -140,9 +157,19 @@ def cancel(job_id: int) -> dict:
     if job.state not in ACTIVE_STATES:
         raise ConflictError(f"The job is already {job.state}", details={"jobId": job.id, "state": job.state},
                             code="JOB_FINISHED")
-    finish(job.id, None, "cancelled", error_code="CANCELLED", error="Cancelled by an admin")
+    if finish(job.id, None, "cancelled", error_code="CANCELLED", error="Cancelled by an admin"):
+        _forget_growing_version(job)
     db.session.refresh(job)
     return job_dict(job)
+
+
+def _forget_growing_version(job: TranscodeJob) -> None:
+    """A fast-started title whose job stops is not playable any more (its partial version is
+    swept with the other unpublished ones)."""
+    db.session.execute(update(MediaAsset).where(MediaAsset.id == job.asset_id,
+                                                MediaAsset.published_prefix.like(f"media/{job.asset_id}/j{job.id}-%"))
+                       .values(published_prefix=None))
+    db.session.commit()
 
 
 def stalled_jobs() -> list[int]:

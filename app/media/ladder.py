@@ -105,11 +105,13 @@ class Encoding:
 
 def ladder_command(ffmpeg: str, source: str, out_dir: str, renditions: list[Rendition], has_audio: bool,
                    encoding: Encoding = Encoding(), start: float | None = None,
-                   duration: float | None = None) -> list[str]:
+                   duration: float | None = None, label: str | None = None) -> list[str]:
     """The argv of the one pass: decode once, ``split`` to every rung, HLS out with a master.
 
     Variant ``name`` directories hold ``index.m3u8`` and segments; ``master.m3u8`` lists them.
     Progress goes to stdout (``-progress pipe:1``) for the job's percentage and ETA.
+    A chunk (``start``, ``duration``, ``label``) seeks to its start, keeps the source's clock
+    (its timestamps continue from the chunks before it) and names its files after its label.
     """
     count = len(renditions)
     labels = "".join(f"[s{i}]" for i in range(count))
@@ -118,7 +120,7 @@ def ladder_command(ffmpeg: str, source: str, out_dir: str, renditions: list[Rend
         graph.append(f"[s{i}]scale={rendition.width}:{rendition.height},setsar=1,format=yuv420p[v{i}]")
     argv = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-progress", "pipe:1",
             "-stats_period", "0.5"]
-    if start:
+    if start is not None:  # a chunk, even the first: every chunk's clock starts the same way
         argv += ["-ss", f"{start:.3f}"]
     argv += ["-i", source]
     if duration:
@@ -138,8 +140,12 @@ def ladder_command(ffmpeg: str, source: str, out_dir: str, renditions: list[Rend
     streams = " ".join(f"v:{i},a:{i},name:{r.name}" if has_audio else f"v:{i},name:{r.name}"
                        for i, r in enumerate(renditions))
     segment_ext = "m4s" if encoding.segment_type == "fmp4" else "ts"
+    stem, playlist, master = (f"{label}_", f"{label}.m3u8", f"{label}_master.m3u8") if label else \
+        ("seg_", "index.m3u8", "master.m3u8")
+    if start is not None:
+        argv += ["-output_ts_offset", f"{start:.3f}"]
     argv += ["-f", "hls", "-hls_time", str(encoding.segment_seconds), "-hls_playlist_type", "vod",
              "-hls_flags", "independent_segments", "-hls_segment_type", encoding.segment_type,
-             "-hls_segment_filename", f"{out_dir}/%v/seg_%05d.{segment_ext}",
-             "-master_pl_name", "master.m3u8", "-var_stream_map", streams, f"{out_dir}/%v/index.m3u8"]
+             "-hls_segment_filename", f"{out_dir}/%v/{stem}%05d.{segment_ext}",
+             "-master_pl_name", master, "-var_stream_map", streams, f"{out_dir}/%v/{playlist}"]
     return argv

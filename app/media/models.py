@@ -70,6 +70,10 @@ class TranscodeJob(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # the chunked path: renditions, the source's shape and the chunks, fixed when the job is cut
+    plan: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    first_playable_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    playable_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     asset: Mapped[MediaAsset] = relationship(back_populates="jobs")
 

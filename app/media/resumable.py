@@ -62,7 +62,20 @@ def load(upload_id: str) -> ResumableUpload:
         raise NotFoundError("No such upload", code="UPLOAD_NOT_FOUND")
     if as_utc(upload.expires_at) <= utcnow():
         raise TusError("The upload expired; start a new one", code="UPLOAD_EXPIRED", status=410)
+    _settle(upload)
     return upload
+
+
+def _settle(upload: ResumableUpload) -> None:
+    """The file is the truth: a process that died between writing and committing left the row
+    behind it (never ahead: bytes are written before the row counts them)."""
+    path = _path(upload)
+    actual = min(path.stat().st_size if path.exists() else 0, upload.length)
+    if actual != upload.offset:
+        upload.offset = actual
+        if actual == upload.length and upload.completed_at is None:
+            upload.completed_at = utcnow()
+        db.session.commit()
 
 
 def create(length_header: str | None, metadata_header: str | None, user_id: int | None) -> ResumableUpload:
@@ -109,9 +122,6 @@ def _hold(lock: str) -> None:
 def _append_locked(upload: ResumableUpload, offset: int, stream, content_length, checksum,
                    hold) -> ResumableUpload:
     path = _path(upload)
-    actual = path.stat().st_size if path.exists() else 0
-    if actual != upload.offset:  # a crash between write and commit: the file is the truth
-        upload.offset = min(actual, upload.length)
     if offset != upload.offset:
         raise ConflictError("Upload-Offset is not the upload's offset; ask HEAD for it",
                             code="UPLOAD_OFFSET_MISMATCH", details={"offset": upload.offset, "sent": offset})
@@ -139,7 +149,7 @@ def _append_locked(upload: ResumableUpload, offset: int, stream, content_length,
                 if hasher:
                     hasher.update(chunk)
                 written += len(chunk)
-        except (ClientDisconnected, OSError):
+        except (ClientDisconnected, OSError, ValueError):
             disconnected = True  # keep what arrived: the client resumes from it
         refuse = too_long or (hasher is not None and (disconnected or hasher.digest() != checksum[1]))
         out.truncate(offset if refuse else offset + written)

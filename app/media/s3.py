@@ -67,6 +67,18 @@ class S3Storage:
                 ExtraArgs={"ContentType": _content_type(p.name)}), files))
         shutil.rmtree(local_dir, ignore_errors=True)
 
+    def put_tree(self, local_dir: Path, prefix: str) -> None:
+        self.publish(local_dir, prefix)  # objects are independent: the same upload
+
+    def put_text(self, key: str, text: str) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=self._key(key), Body=text.encode(),
+                               ContentType=_content_type(key))
+
+    @contextmanager
+    def ffmpeg_input(self, key: str) -> Iterator[str]:
+        """A presigned URL: ffmpeg reads only the byte ranges a chunk needs, not the whole source."""
+        yield self.presigned(key, "GET", 12 * 3600)
+
     def delete_prefix(self, prefix: str) -> None:
         keys = [item["Key"] for item in self._objects(prefix)]
         exact = self._key(prefix)

@@ -9,6 +9,14 @@ from app.core.schemas import MAX_DB_INT, CamelSchema
 from app.media.models import JOB_STATES
 
 
+class ChunkSchema(CamelSchema):
+    index = ma.fields.Integer(required=True)
+    start = ma.fields.Float(required=True)
+    duration = ma.fields.Float(required=True)
+    done = ma.fields.Boolean(required=True)
+    worker = ma.fields.String(allow_none=True)
+
+
 class JobSchema(CamelSchema):
     id = ma.fields.Integer(required=True)
     asset_id = ma.fields.Integer(required=True)
@@ -27,6 +35,11 @@ class JobSchema(CamelSchema):
     created_at = ma.fields.DateTime(required=True)
     started_at = ma.fields.DateTime(allow_none=True)
     finished_at = ma.fields.DateTime(allow_none=True)
+    first_playable_at = ma.fields.DateTime(allow_none=True, metadata={
+        "description": "When viewers could first play it (before the whole ladder, on the chunked path)"})
+    playable_seconds = ma.fields.Float(allow_none=True, metadata={"description": "How much of it plays now"})
+    chunks = ma.fields.List(ma.fields.Nested(ChunkSchema), allow_none=True,
+                            metadata={"description": "The chunked path: each chunk, done or not, and its worker"})
 
 
 class RenditionSchema(CamelSchema):

@@ -17,6 +17,7 @@ from app.media.events import register_admin_room
 from app.media.models import MediaAsset, TranscodeJob, item_key
 from app.media.store import storage
 from app.media.transcode import run_job  # noqa: F401
+from app.media.chunked import join as join_chunks, run_chunk  # noqa: F401
 from app.playback import service as playback
 
 cancel_job = jobs.cancel

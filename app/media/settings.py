@@ -20,6 +20,8 @@ def _refuse_bad(settings: dict) -> None:
         parse_ladder(settings["MEDIA_LADDER"])
     except LadderError as exc:
         raise RuntimeError(str(exc)) from None
+    if settings["MEDIA_SEGMENT_SECONDS"] % max(1, settings["MEDIA_KEYFRAME_SECONDS"]):
+        raise RuntimeError("MEDIA_SEGMENT_SECONDS must be a multiple of MEDIA_KEYFRAME_SECONDS")
     if settings["STORAGE_BACKEND"] not in ("local", "s3"):
         raise RuntimeError(f"STORAGE_BACKEND={settings['STORAGE_BACKEND']!r}: use local or s3")
     if settings["STORAGE_BACKEND"] == "s3" and not settings["S3_BUCKET"]:
@@ -38,6 +40,8 @@ def _read() -> dict:
         "MEDIA_X264_PRESET": env_str("MEDIA_X264_PRESET", "veryfast"),
         "MEDIA_SEGMENT_SECONDS": env_int("MEDIA_SEGMENT_SECONDS", 6),
         "MEDIA_KEYFRAME_SECONDS": env_int("MEDIA_KEYFRAME_SECONDS", 2),
+        # a longer source is cut into chunks that several workers transcode at once (0: never)
+        "MEDIA_CHUNK_SECONDS": env_int("MEDIA_CHUNK_SECONDS", 60),
         "MEDIA_TASK_TIME_LIMIT": env_int("MEDIA_TASK_TIME_LIMIT", 6 * 3600),
         # a running job whose worker has not written for this long is taken over by another run
         "MEDIA_JOB_STALL_SECONDS": env_int("MEDIA_JOB_STALL_SECONDS", 120),

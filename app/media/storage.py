@@ -65,6 +65,26 @@ class LocalStorage:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.rename(local_dir, target)  # fails if the prefix exists: a version is written once
 
+    def put_tree(self, local_dir: Path, prefix: str) -> None:
+        """Move every file of ``local_dir`` under ``prefix``, beside what is there (a chunk's files)."""
+        for source in sorted(Path(local_dir).rglob("*")):
+            if source.is_file():
+                self.put_file(f"{prefix}/{source.relative_to(local_dir).as_posix()}", source)
+
+    def put_text(self, key: str, text: str) -> None:
+        """Replace ``key`` at once (written aside, then renamed): readers get the old or the new."""
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}")
+        partial.write_text(text)
+        os.replace(partial, target)
+
+    @contextmanager
+    def ffmpeg_input(self, key: str) -> Iterator[str]:
+        """What ffmpeg reads the object from (a path here; a URL for a remote store)."""
+        with self.local_copy(key) as path:
+            yield path
+
     def exists(self, key: str) -> bool:
         return self.path(key).exists()
 

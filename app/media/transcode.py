@@ -17,7 +17,9 @@ from sqlalchemy import select, update
 
 from app.core.timeutil import utcnow
 from app.extensions import db
-from app.media import jobs
+from app.media import chunked, jobs
+from app.media.chunks import plan_chunks
+from app.media.failures import Dispatched, JobFailed, LeaseLost, refuse_truncated
 from app.media.ffmpeg import FfmpegCancelled, FfmpegFailed, ffmpeg_binary, run
 from app.media.ladder import Encoding, LadderError, ladder_command, parse_ladder, renditions_for
 from app.media.models import MediaAsset
@@ -27,20 +29,8 @@ from app.media.store import storage, version_prefix, work_area
 
 log = logging.getLogger("marquee.media")
 HEARTBEAT_SECONDS = 1.0
-# the output may end this much short of the probed duration (rounding, a last partial GOP)
-TRUNCATION_TOLERANCE = (0.9, 1.5)
 MIN_MEDIA_COVERAGE = 0.5  # at least half of a source's bytes must be packets of its streams...
 PADDED_CONTAINERS = {"mpegts"}  # ...except where null packets pad a stream legitimately (broadcast TS)
-
-
-class JobFailed(Exception):
-    def __init__(self, code: str, message: str, tail: str | None = None) -> None:
-        super().__init__(message)
-        self.code, self.message, self.tail = code, message, tail
-
-
-class LeaseLost(Exception):
-    """Cancelled, or taken over by another run: stop without touching the job."""
 
 
 def _encoding(config) -> Encoding:
@@ -85,6 +75,8 @@ def run_job(job_id: int) -> str:
         except LeaseLost:
             log.info("transcode job %s: stopped (cancelled or taken over)", job_id)
             return "stopped"
+        except Dispatched:
+            return "dispatched"
         except JobFailed as failure:
             jobs.finish(job_id, lease, "failed", error_code=failure.code, error=failure.message[:500],
                         error_tail=failure.tail)
@@ -124,7 +116,7 @@ def _probe(store, source_key: str) -> Probe:
     if found.coverage < MIN_MEDIA_COVERAGE and info.container not in PADDED_CONTAINERS:
         raise JobFailed("SOURCE_CORRUPT", f"Only {found.coverage:.0%} of the file is readable media: "
                                           "it is damaged or padded with something else")
-    _refuse_truncated(info.duration, found.last_time)
+    refuse_truncated(info.duration, found.last_time)
     return info
 
 
@@ -137,6 +129,12 @@ def _transcode(job_id: int, lease: str, asset_id: int, source_key: str, scratch:
                                     config["MEDIA_AUDIO_KBPS"])
     except LadderError as exc:
         raise JobFailed("LADDER_INVALID", str(exc)) from None
+    chunk_seconds = config["MEDIA_CHUNK_SECONDS"]
+    if chunk_seconds and info.duration > chunk_seconds:
+        plan = plan_chunks(info.duration, chunk_seconds, config["MEDIA_SEGMENT_SECONDS"])
+        if len(plan) > 1:
+            chunked.dispatch(job_id, lease, info, renditions, plan, _encoding(config))
+            raise Dispatched()
     if not jobs.advance(job_id, lease, state="transcoding"):
         raise LeaseLost()
     heartbeat = _Heartbeat(job_id, lease)
@@ -155,19 +153,12 @@ def _transcode(job_id: int, lease: str, asset_id: int, source_key: str, scratch:
             raise JobFailed("TRANSCODE_FAILED", "ffmpeg could not decode or encode the video (see the error tail)",
                             exc.tail) from None
     encoded = heartbeat.latest.seconds_done if heartbeat.latest else 0.0
-    _refuse_truncated(info.duration, encoded)
+    refuse_truncated(info.duration, encoded)
     log.info("transcode job %s: %d rungs of %.1f s in %.1f s", job_id, len(renditions), info.duration,
              time.monotonic() - started)
     if not jobs.advance(job_id, lease, state="packaging", progress=99.0, eta_seconds=None):
         raise LeaseLost()
     _publish(job_id, lease, asset_id, out_dir, info, [r.as_dict() for r in renditions])
-
-
-def _refuse_truncated(duration: float, reached: float) -> None:
-    ratio, slack = TRUNCATION_TOLERANCE
-    if reached < duration * ratio and duration - reached > slack:
-        raise JobFailed("SOURCE_TRUNCATED", f"The source ends after {reached:.1f} s of its {duration:.1f} s: "
-                                            "the file is truncated or corrupt")
 
 
 def _publish(job_id: int, lease: str, asset_id: int, out_dir: Path, info: Probe, renditions: list[dict]) -> None:

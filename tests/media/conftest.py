@@ -9,6 +9,20 @@ from tests.support.clips import make_clip
 from tests.support.processes import WorkerProcess
 
 
+@pytest.fixture(autouse=True)
+def _generous_budgets(request):
+    """These tests poll jobs and fetch every segment from one address: more than a client's budget
+    (the budgets have their own tests)."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    saved = {name: app.config.get(name) for name in ("RATELIMIT_APPLICATION", "RATELIMIT_PER_USER")}
+    app.config.update(RATELIMIT_APPLICATION="100000 per minute", RATELIMIT_PER_USER="100000 per minute")
+    yield
+    app.config.update(saved)
+
+
 @pytest.fixture(scope="module")
 def media_worker(app, test_env):
     """A real worker on the ``media`` queue with the suite's small, fast ladder."""

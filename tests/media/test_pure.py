@@ -85,3 +85,27 @@ def test_tokens_bind_prefix_and_expiry():
         with pytest.raises(TokenRefused) as refused:
             verify(key, prefix, path, exp, token, now=now)
         assert refused.value.reason == reason
+
+
+def test_chunks_are_whole_segments_and_a_short_tail_joins_the_last():
+    from app.media.chunks import plan_chunks
+
+    assert [(c.start, c.duration) for c in plan_chunks(20, 6, 6)] == [(0, 6), (6, 6), (12, 8)]
+    assert [(c.start, c.duration) for c in plan_chunks(130, 60, 6)] == [(0, 60), (60, 70)]
+    assert [(c.start, c.duration) for c in plan_chunks(100, 50, 6)] == [(0, 48), (48, 52)]  # 50 -> 8 segments
+    assert [c.label for c in plan_chunks(20, 6, 6)] == ["c0000", "c0001", "c0002"]
+    assert plan_chunks(5, 60, 6)[0].duration == 5 and plan_chunks(0, 60, 6) == []
+
+
+def test_joined_playlists_list_every_chunk_in_order():
+    from app.media.chunks import Segment, master_playlist, media_playlist, read_segments
+
+    chunk = "#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.000000,\nc0001_00000.ts\n#EXTINF:2.5,\nc0001_00001.ts\n"
+    assert read_segments(chunk) == [Segment(6.0, "c0001_00000.ts"), Segment(2.5, "c0001_00001.ts")]
+    growing = media_playlist([Segment(6.0, "a.ts")], finished=False)
+    assert "#EXT-X-PLAYLIST-TYPE:EVENT" in growing and "#EXT-X-ENDLIST" not in growing
+    whole = media_playlist([Segment(6.0, "a.ts"), Segment(6.4, "b.ts")], finished=True)
+    assert "#EXT-X-TARGETDURATION:7" in whole and whole.rstrip().endswith("#EXT-X-ENDLIST")
+    renditions = renditions_for(1280, 720, parse_ladder("720:2800k,360:600k"), 128)
+    master = master_playlist(renditions, has_audio=True)
+    assert master.count("#EXT-X-STREAM-INF") == 2 and "RESOLUTION=640x360" in master and "720p/index.m3u8" in master

@@ -40,7 +40,7 @@ def s3_env():
 
 @pytest.fixture(scope="module")
 def s3_worker(app, test_env, s3_env):
-    worker = WorkerProcess(test_env, extra_env=s3_env, queues="media", concurrency=2)
+    worker = WorkerProcess(test_env, extra_env={**s3_env, "MEDIA_CHUNK_SECONDS": "6"}, queues="media", concurrency=2)
     worker.start(app.extensions["celery"])
     yield worker
     worker.stop()
@@ -161,3 +161,17 @@ def test_a_finished_tus_upload_goes_to_the_bucket(app, client, on_s3, admin_head
     added = set(_keys(on_s3, "marquee/uploads/")) - before
     assert len(added) == 1 and on_s3.get_object(Bucket=BUCKET, Key=added.pop())["Body"].read() == video
     assert wait_for_job(client, admin_headers, job.get_json()["data"]["id"])["state"] == "ready"
+
+
+def test_the_chunked_path_reads_the_source_by_range_and_joins_in_the_bucket(app, client, on_s3, admin_headers,
+                                                                           user_headers, movie, clips):
+    content_id = movie()
+    job = upload(client, admin_headers, clips("twenty.mp4", seconds=20), f"/api/v1/admin/content/{content_id}/media")
+    job = wait_for_job(client, admin_headers, job.get_json()["data"]["id"])
+    assert job["state"] == "ready" and len(job["chunks"]) == 3, job
+    keys = _keys(on_s3, f"marquee/media/{job['assetId']}/")
+    assert sum(k.endswith(".ts") for k in keys) == 8 and sum(k.endswith("/index.m3u8") for k in keys) == 2
+    stream = client.get(f"/api/v1/content/{content_id}/stream", headers=user_headers).get_json()["data"]
+    playlist = client.get(stream["renditions"][0]["url"]).get_data(as_text=True)
+    durations = [float(line[8:].rstrip(",")) for line in playlist.splitlines() if line.startswith("#EXTINF:")]
+    assert abs(sum(durations) - 20) < 0.3 and playlist.rstrip().endswith("#EXT-X-ENDLIST")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 
 
 class CuttingRelay:
@@ -44,6 +45,11 @@ class CuttingRelay:
                 self.forwarded += min(len(data), room)
                 if len(data) >= room:
                     break  # the cut: both sides see the connection die mid-request
+        except OSError:
+            pass
+        try:  # the server reads what was sent, then the end of the stream (not a reset that drops it)
+            server.shutdown(socket.SHUT_WR)
+            time.sleep(0.5)
         except OSError:
             pass
         for sock in (client, server):
