@@ -19,6 +19,8 @@ The clip (testsrc2 + a 440 Hz sine, x264 veryfast + AAC, MP4) is made by the pro
 Rounds alternate the order (one pass, job, separate / separate, job, one pass), so the job always
 runs next to the one pass it is compared with; figures are medians over rounds. Every ffmpeg run
 uses ffmpeg's default thread count, as the worker does. Each run is bounded by ``--run-timeout``.
+Beside wall time, CPU time (user + system of the ffmpeg processes, plus this process's during the
+job) is shown: on a shared machine it moves far less with other people's load than wall time.
 The app runs on a temporary SQLite file and a private Redis (config/redis_server.py).
 """
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -33,10 +36,21 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from common import make_app, migrate, parse_args
 
 CLIP_RATE = 30
+
+
+class Sample(NamedTuple):
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the ffmpeg processes (and, for the job, of this process)
+
+
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
 
 
 class RunTimeout(BaseException):
@@ -59,12 +73,13 @@ def make_clip(ffmpeg: str, path: Path, seconds: float, size: str, rate: int, tim
                    check=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 
-def timed_run(argv: list[str], timeout: float) -> float:
-    """Run an ffmpeg command by hand (progress to /dev/null); its wall time in seconds."""
+def timed_run(argv: list[str], timeout: float) -> Sample:
+    """Run an ffmpeg command by hand (progress to /dev/null): its wall time and its CPU time."""
+    cpu = cpu_seconds(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             timeout=timeout)
-    elapsed = time.perf_counter() - started
+    elapsed = Sample(time.perf_counter() - started, cpu_seconds(resource.RUSAGE_CHILDREN) - cpu)
     if result.returncode != 0:
         raise SystemExit(f"ffmpeg exited {result.returncode}: {' '.join(argv)}\n"
                          f"{result.stderr.decode(errors='replace')[-2000:]}")
@@ -99,15 +114,17 @@ class Worker:
 
         self.app, self.clip, self.run_timeout = flask_app, clip, run_timeout
         self.transcode = transcode
-        self.calls: list[tuple[list[str], float]] = []  # what the job handed to ffmpeg.run, and its time
+        self.calls: list[tuple[list[str], Sample]] = []  # what the job handed to ffmpeg.run, and its cost
         original = transcode.run
 
         def recorded(argv, *args, **kwargs):
+            cpu = cpu_seconds(resource.RUSAGE_CHILDREN)  # ffmpeg.run waits for its process: counted here
             started = time.perf_counter()
             try:
                 return original(argv, *args, **kwargs)
             finally:
-                self.calls.append((list(argv), time.perf_counter() - started))
+                self.calls.append((list(argv), Sample(time.perf_counter() - started,
+                                                      cpu_seconds(resource.RUSAGE_CHILDREN) - cpu)))
 
         transcode.run = recorded
 
@@ -124,8 +141,9 @@ class Worker:
                 key, size, info = uploads.store_upload(stream)
             return uploads.attach(content["id"], None, key, size, info, self.clip.name)["id"]
 
-    def run(self, job_id: int) -> tuple[float, list[str], float, str]:
-        """Time the job; returns (seconds, the ffmpeg argv it ran, ffmpeg's seconds in it, its scratch out dir)."""
+    def run(self, job_id: int) -> tuple[Sample, list[str], Sample, str]:
+        """Time the job; returns (its cost, the ffmpeg argv it ran, that run's cost, its scratch out dir).
+        The job's CPU is its ffmpeg process's plus this process's (claim, probe, heartbeats, publish)."""
         self.calls.clear()
 
         def expire(signum, frame):
@@ -134,10 +152,12 @@ class Worker:
         previous = signal.signal(signal.SIGALRM, expire)
         signal.setitimer(signal.ITIMER_REAL, self.run_timeout)
         try:
+            cpu = cpu_seconds(resource.RUSAGE_CHILDREN) + cpu_seconds(resource.RUSAGE_SELF)
             started = time.perf_counter()
             with self.app.app_context():  # what the Celery task does around run_job
                 state = self.transcode.run_job(job_id)
-            elapsed = time.perf_counter() - started
+            elapsed = Sample(time.perf_counter() - started,
+                             cpu_seconds(resource.RUSAGE_CHILDREN) + cpu_seconds(resource.RUSAGE_SELF) - cpu)
         except RunTimeout:
             raise SystemExit(f"the worker's job {job_id} took more than {self.run_timeout:.0f} s") from None
         finally:
@@ -151,8 +171,8 @@ class Worker:
                 raise SystemExit(f"job {job_id} ended {state}: {job.error_code} {job.error} {job.error_tail}")
         if len(self.calls) != 1:
             raise SystemExit(f"the job ran ffmpeg {len(self.calls)} times; this benchmark compares one pass")
-        argv, ffmpeg_seconds = self.calls[0]
-        return elapsed, argv, ffmpeg_seconds, argv[-1].rsplit("/%v/", 1)[0]
+        argv, ffmpeg_cost = self.calls[0]
+        return elapsed, argv, ffmpeg_cost, argv[-1].rsplit("/%v/", 1)[0]
 
     def check_published(self, job_id: int, names: list[str]) -> None:
         """The job published the whole ladder; its files are then removed (disk, not timing)."""
@@ -175,7 +195,8 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def row(label: str, values: list[float]) -> str:
+def row(label: str, samples: list[Sample], field: str) -> str:
+    values = [getattr(sample, field) for sample in samples]
     cells = "".join(f"{value:9.2f}s" for value in values)
     return f"{label:34}{cells}  median {median(values):8.2f}s"
 
@@ -228,7 +249,7 @@ def main() -> None:
               f"(x264 veryfast, aac); ladder {args.ladder}, preset {args.preset}; {args.rounds} rounds, medians; "
               f"ffmpeg {ffmpeg_version(ffmpeg)}, default threads; {os.cpu_count()} CPUs", flush=True)
 
-        times: dict[str, list[float]] = {key: [] for key in ("decode", "one", "separate", "job", "job_ffmpeg",
+        times: dict[str, list[Sample]] = {key: [] for key in ("decode", "one", "separate", "job", "job_ffmpeg",
                                                                *(f"alone {n}" for n in names))}
 
         def run_one_pass() -> None:
@@ -238,22 +259,21 @@ def main() -> None:
 
         def run_separate() -> None:
             fresh_dir(out)
-            total = 0.0
+            runs = []
             for name, argv in zip(names, separate):
-                elapsed = timed_run(argv, args.run_timeout)
-                times[f"alone {name}"].append(elapsed)
-                total += elapsed
-            times["separate"].append(total)
+                runs.append(timed_run(argv, args.run_timeout))
+                times[f"alone {name}"].append(runs[-1])
+            times["separate"].append(Sample(sum(run.wall for run in runs), sum(run.cpu for run in runs)))
             check_ladder(out, names)
 
         def run_job(number: int) -> None:
             job_id = worker.queue_job(number)
-            elapsed, argv, ffmpeg_seconds, job_out = worker.run(job_id)
+            cost, argv, ffmpeg_cost, job_out = worker.run(job_id)
             expected = normalised(one_pass, str(clip), str(out))
             if normalised(argv, argv[argv.index("-i") + 1], job_out) != expected:
                 raise SystemExit(f"the job's ffmpeg command is not the bare one pass:\n{argv}\n{one_pass}")
-            times["job"].append(elapsed)
-            times["job_ffmpeg"].append(ffmpeg_seconds)
+            times["job"].append(cost)
+            times["job_ffmpeg"].append(ffmpeg_cost)
             worker.check_published(job_id, names)
 
         for number in range(args.rounds):
@@ -263,26 +283,35 @@ def main() -> None:
                 step()
         shutil.rmtree(out, ignore_errors=True)
 
-        print(f"{'wall time':34}" + "".join(f"{'round ' + str(n + 1):>10}" for n in range(args.rounds)))
-        print(row("decode only (-f null)", times["decode"]))
-        print(row(f"one pass ({len(names)} rungs)", times["one"]))
-        print(row(f"separate runs (sum of {len(names)})", times["separate"]))
-        for name in names:
-            print(row(f"  {name} alone", times[f"alone {name}"]))
-        print(row("worker job (run_job)", times["job"]))
-        print(row("  its ffmpeg run", times["job_ffmpeg"]))
+        rows = [("decode only (-f null)", "decode"), (f"one pass ({len(names)} rungs)", "one"),
+                (f"separate runs (sum of {len(names)})", "separate"),
+                *((f"  {name} alone", f"alone {name}") for name in names),
+                ("worker job (run_job)", "job"), ("  its ffmpeg run", "job_ffmpeg")]
+        for field, title in (("wall", "wall time"), ("cpu", "CPU time (user+sys)")):
+            print(f"{title:34}" + "".join(f"{'round ' + str(n + 1):>10}" for n in range(args.rounds)))
+            for label, key in rows:
+                print(row(label, times[key], field))
 
-        one, sep, dec = median(times["one"]), median(times["separate"]), median(times["decode"])
-        saved = sep - (len(names) - 1) * dec
-        bound = f"{sep / saved:.2f}x" if saved > 0 else "inf"
-        print(f"one pass vs separate runs: {sep / one:.2f}x (goal >= 1.25x; bound from saved decodes {bound})")
-        job, job_ffmpeg = median(times["job"]), median(times["job_ffmpeg"])
-        print(f"worker job vs bare ffmpeg: {100 * (job / one - 1):+.1f}% (goal <= +5%)")
-        print(f"  of which the job's ffmpeg run vs bare: {100 * (job_ffmpeg / one - 1):+.1f}%; "
-              f"the job outside ffmpeg: {job - job_ffmpeg:.2f} s (median)")
+        def medians(key: str) -> Sample:
+            return Sample(median([x.wall for x in times[key]]), median([x.cpu for x in times[key]]))
+
+        one, sep, dec, job, job_ffmpeg = (medians(key) for key in ("one", "separate", "decode", "job", "job_ffmpeg"))
+        saved = sep.wall - (len(names) - 1) * dec.wall
+        bound = f"{sep.wall / saved:.2f}x" if saved > 0 else "inf"
+        print(f"one pass vs separate runs: {sep.wall / one.wall:.2f}x "
+              f"(goal >= 1.25x; bound from saved decodes {bound})")
+        print(f"worker job vs bare ffmpeg: {100 * (job.wall / one.wall - 1):+.1f}% (goal <= +5%)")
+        paired = [100 * (j.wall / o.wall - 1) for j, o in zip(times["job"], times["one"])]
+        print(f"  per round (job and bare one pass run back to back): {', '.join(f'{p:+.1f}%' for p in paired)}; "
+              f"the job outside its ffmpeg run: {job.wall - job_ffmpeg.wall:.2f} s (median)")
+        saved_cpu = sep.cpu - (len(names) - 1) * dec.cpu
+        bound_cpu = f"{sep.cpu / saved_cpu:.2f}x" if saved_cpu > 0 else "inf"
+        print(f"in CPU time: one pass vs separate runs {sep.cpu / one.cpu:.2f}x (bound {bound_cpu}); "
+              f"worker job vs bare ffmpeg {100 * (job.cpu / one.cpu - 1):+.1f}%, of which outside ffmpeg "
+              f"{job.cpu - job_ffmpeg.cpu:.2f} s")
         print("first playable / full ladder: n/a (goal <= 0.25x; fast start not built yet)")
-        print(f"realtime factor (one pass): {info.duration / one:.2f}x "
-              f"({info.duration:.1f} s of video in {one:.1f} s)")
+        print(f"realtime factor (one pass): {info.duration / one.wall:.2f}x "
+              f"({info.duration:.1f} s of video in {one.wall:.1f} s)")
         print(f"load average (1 min): {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
     finally:
         redis_server.stop()

@@ -100,6 +100,8 @@ FIGURES: dict[str, list[str]] = {
             r"worker job \(run_job\)")),
         rf"one pass vs separate runs: {NUM}x \(goal >= 1\.25x; bound from saved decodes ({NUM}x|inf)\)",
         rf"worker job vs bare ffmpeg: [+-]{NUM}% \(goal <= \+5%\)",
+        rf"in CPU time: one pass vs separate runs {NUM}x \(bound ({NUM}x|inf)\); worker job vs bare ffmpeg "
+        rf"[+-]{NUM}%, of which outside ffmpeg -?{NUM} s",
         rf"first playable / full ladder: (n/a|{NUM}x) \(goal <= 0\.25x(; fast start not built yet)?\)",
         rf"realtime factor \(one pass\): {NUM}x \({NUM} s of video in {NUM} s\)",
     ],
