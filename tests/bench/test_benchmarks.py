@@ -92,6 +92,19 @@ FIGURES: dict[str, list[str]] = {
                                                      "worst clock-offset error")),
         rf"goal: spread <= 100 ms  \(p99 of all trials' spreads: {NUM} ms\)",
     ],
+    "transcode": [
+        r"clip: 4 s 320x180 30 fps testsrc2 \+ sine \(x264 veryfast, aac\); ladder 180:300k,120:150k, "
+        r"preset ultrafast; 1 rounds, medians; ffmpeg \S+, default threads; \d+ CPUs",
+        *(rf"{label}\s+{NUM}s\s+median\s+{NUM}s" for label in (
+            r"decode only \(-f null\)", r"one pass \(2 rungs\)", r"separate runs \(sum of 2\)",
+            r"worker job \(run_job\)")),
+        rf"one pass vs separate runs: {NUM}x \(goal >= 1\.25x; bound from saved decodes ({NUM}x|inf)\)",
+        rf"worker job vs bare ffmpeg: [+-]{NUM}% \(goal <= \+5%\)",
+        rf"in CPU time: one pass vs separate runs {NUM}x \(bound ({NUM}x|inf)\); worker job vs bare ffmpeg "
+        rf"[+-]{NUM}%, of which outside ffmpeg -?{NUM} s",
+        rf"first playable / full ladder: (n/a|{NUM}x) \(goal <= 0\.25x(; fast start not built yet)?\)",
+        rf"realtime factor \(one pass\): {NUM}x \({NUM} s of video in {NUM} s\)",
+    ],
 }
 
 NEEDS_NODE = {"rooms_fanout", "rooms_cpu"}  # the load generator (and the reference server) are Node
