@@ -1,8 +1,9 @@
 """Transcoding benchmark (issue 18): the one-pass HLS ladder against separate runs per rung, the
-worker's whole job against its bare ffmpeg command, and the realtime factor.
+worker's whole job against its bare ffmpeg command, the time until a title first plays against the
+time until its whole ladder is ready, and the realtime factor.
 
     .venv/bin/python bench/transcode.py        # 60 s 1920x1080 30 fps clip, default ladder, veryfast, 3 rounds
-    .venv/bin/python bench/transcode.py --smoke   # 4 s 320x180 clip, 180:300k,120:150k, ultrafast, 1 round
+    .venv/bin/python bench/transcode.py --smoke   # 13 s 320x180 clip, 180:300k,120:150k, ultrafast, 1 round
 
 The clip (testsrc2 + a 440 Hz sine, x264 veryfast + AAC, MP4) is made by the project's own ffmpeg
 (``app.media.ffmpeg.ffmpeg_binary``) in a temporary directory. Every round runs, on that clip:
@@ -14,7 +15,12 @@ The clip (testsrc2 + a 440 Hz sine, x264 veryfast + AAC, MP4) is made by the pro
 - the worker's job: a movie created through the catalog service, the clip stored through
   ``store_upload`` + ``attach`` (the job is queued to a private Redis no worker reads), then
   ``app.media.transcode.run_job`` in this process inside an app context, as the Celery task
-  runs it (claim, probe, the ffmpeg pass with progress and heartbeats, publish, commit).
+  runs it (claim, probe, the ffmpeg pass with its poster and thumbnail outputs, progress and
+  heartbeats, publish, commit), against the bare one pass without poster and thumbnails.
+
+Then, once: fast start. A real Celery worker (one, on the ``media`` queue) transcodes the clip on
+the chunked path (``--chunk-seconds``); the job row's ``first_playable_at`` and ``finished_at``,
+both counted from the upload, give the ratio.
 
 Rounds alternate the order (one pass, job, separate / separate, job, one pass), so the job always
 runs next to the one pass it is compared with; figures are medians over rounds. Every ffmpeg run
@@ -33,6 +39,7 @@ import shutil
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -129,17 +136,20 @@ class Worker:
         transcode.run = recorded
 
     def queue_job(self, number: int) -> int:
+        return self.queue(self.app, self.clip, f"Bench Transcode {number}")
+
+    @staticmethod
+    def queue(flask_app, clip: Path, title: str) -> int:
         """A new movie with the clip as its upload: a first transcode, nothing earlier to replace."""
         from app.catalog import service as catalog
         from app.media import uploads
 
-        with self.app.app_context():
-            content = catalog.create_content({"kind": "movie", "title": f"Bench Transcode {number}",
-                                              "maturity_rating": "PG", "runtime_minutes": 1,
-                                              "status": "published", "tier_required": "free"})
-            with open(self.clip, "rb") as stream:
+        with flask_app.app_context():
+            content = catalog.create_content({"kind": "movie", "title": title, "maturity_rating": "PG",
+                                              "runtime_minutes": 1, "status": "published", "tier_required": "free"})
+            with open(clip, "rb") as stream:
                 key, size, info = uploads.store_upload(stream)
-            return uploads.attach(content["id"], None, key, size, info, self.clip.name)["id"]
+            return uploads.attach(content["id"], None, key, size, info, clip.name)["id"]
 
     def run(self, job_id: int) -> tuple[Sample, list[str], Sample, str]:
         """Time the job; returns (its cost, the ffmpeg argv it ran, that run's cost, its scratch out dir).
@@ -172,7 +182,8 @@ class Worker:
         if len(self.calls) != 1:
             raise SystemExit(f"the job ran ffmpeg {len(self.calls)} times; this benchmark compares one pass")
         argv, ffmpeg_cost = self.calls[0]
-        return elapsed, argv, ffmpeg_cost, argv[-1].rsplit("/%v/", 1)[0]
+        out_dir = next(arg for arg in argv if arg.endswith("/%v/index.m3u8")).rsplit("/%v/", 1)[0]
+        return elapsed, argv, ffmpeg_cost, out_dir
 
     def check_published(self, job_id: int, names: list[str]) -> None:
         """The job published the whole ladder; its files are then removed (disk, not timing)."""
@@ -189,6 +200,50 @@ class Worker:
             if list(job.rungs_live or []) != names:
                 raise SystemExit(f"job {job_id} went live with {job.rungs_live}, expected {names}")
             storage().delete_prefix(asset.published_prefix)
+
+
+def fast_start(flask_app, clip: Path, chunk_seconds: float, run_timeout: float) -> tuple[float, float, int]:
+    """One real media worker transcodes the clip on the chunked path: seconds from the upload until
+    the title first plays, and until its whole ladder is ready, and how many chunks it was cut in."""
+    import celery_app  # noqa: F401  (the worker below runs the same Celery app)
+    from app.extensions import db
+    from app.media import jobs
+    from app.media.models import TranscodeJob
+
+    root = Path(__file__).resolve().parent.parent
+    name = f"bench-transcode-{os.getpid()}@localhost"
+    env = {**os.environ, "MEDIA_CHUNK_SECONDS": f"{chunk_seconds:g}"}
+    worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "celery_app", "worker", "-Q", "media",
+                               "--pool=threads", "--concurrency=1", "-n", name, "--without-gossip", "--without-mingle",
+                               "--loglevel=WARNING"], cwd=root, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        celery = flask_app.extensions["celery"]
+        deadline = time.monotonic() + 60
+        while not celery.control.ping(destination=[name], timeout=0.5):
+            if time.monotonic() > deadline or worker.poll() is not None:
+                raise SystemExit("the fast-start worker did not start")
+        job_id = Worker.queue(flask_app, clip, "Bench Fast Start")
+        deadline = time.monotonic() + run_timeout
+        while True:
+            with flask_app.app_context():
+                job = db.session.get(TranscodeJob, job_id)
+                if job.state in ("ready", "failed", "cancelled"):
+                    if job.state != "ready" or not job.plan:
+                        raise SystemExit(f"the fast-start job ended {job.state} ({job.error_code}) or was not chunked")
+                    created = job.created_at
+                    return ((job.first_playable_at - created).total_seconds(),
+                            (job.finished_at - created).total_seconds(), len(job.plan["chunks"]))
+                jobs.get_job(job_id)
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the fast-start job took more than {run_timeout:.0f} s")
+            time.sleep(0.2)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
 
 
 def median(values: list[float]) -> float:
@@ -210,9 +265,10 @@ def main() -> None:
     parser.add_argument("--ladder", default=DEFAULT_LADDER, help="MEDIA_LADDER for every run")
     parser.add_argument("--preset", default="veryfast", help="MEDIA_X264_PRESET for every run")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--chunk-seconds", type=float, default=12, help="MEDIA_CHUNK_SECONDS of the fast-start run")
     parser.add_argument("--run-timeout", type=float, default=900, help="seconds any one ffmpeg run or job may take")
-    args = parse_args(parser, {"seconds": 4, "size": "320x180", "ladder": "180:300k,120:150k",
-                               "preset": "ultrafast", "rounds": 1, "run_timeout": 60})
+    args = parse_args(parser, {"seconds": 13, "size": "320x180", "ladder": "180:300k,120:150k",
+                               "preset": "ultrafast", "rounds": 1, "run_timeout": 60, "chunk_seconds": 6})
     if not 1 <= args.rounds <= 20 or not 1 <= args.seconds <= 3600:
         parser.error("--rounds must be 1-20 and --seconds 1-3600")
 
@@ -230,7 +286,8 @@ def main() -> None:
         clip = root / "clip.mp4"
         make_clip(ffmpeg, clip, args.seconds, args.size, CLIP_RATE, timeout=max(120.0, args.run_timeout))
         app = make_app(f"sqlite:///{root}/bench.db", redis_server.url, STORAGE_DIR=str(root / "storage"),
-                       MEDIA_LADDER=args.ladder, MEDIA_X264_PRESET=args.preset, FFMPEG_BINARY=ffmpeg)
+                       MEDIA_LADDER=args.ladder, MEDIA_X264_PRESET=args.preset, FFMPEG_BINARY=ffmpeg,
+                       MEDIA_CHUNK_SECONDS="0")  # the rounds compare one pass; fast start has its own run
         migrate(app)
         config = app.config
         info = probe(str(clip))
@@ -242,6 +299,10 @@ def main() -> None:
         out = root / "bare"
         one_pass = ladder_command(ffmpeg, str(clip), str(out), renditions, info.has_audio, encoding)
         separate = [ladder_command(ffmpeg, str(clip), str(out), [r], info.has_audio, encoding) for r in renditions]
+        from app.media.transcode import poster_time, thumbnail_spec
+
+        with_artwork = ladder_command(ffmpeg, str(clip), str(out), renditions, info.has_audio, encoding,
+                                      poster_at=poster_time(info.duration), thumbnails=thumbnail_spec(info, config))
         decode = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(clip), "-f", "null", "-"]
         worker = Worker(app, clip, args.run_timeout)
 
@@ -269,9 +330,10 @@ def main() -> None:
         def run_job(number: int) -> None:
             job_id = worker.queue_job(number)
             cost, argv, ffmpeg_cost, job_out = worker.run(job_id)
-            expected = normalised(one_pass, str(clip), str(out))
+            expected = normalised(with_artwork, str(clip), str(out))
             if normalised(argv, argv[argv.index("-i") + 1], job_out) != expected:
-                raise SystemExit(f"the job's ffmpeg command is not the bare one pass:\n{argv}\n{one_pass}")
+                raise SystemExit(f"the job's ffmpeg command is not the one pass with its artwork:\n{argv}\n"
+                                 f"{with_artwork}")
             times["job"].append(cost)
             times["job_ffmpeg"].append(ffmpeg_cost)
             worker.check_published(job_id, names)
@@ -309,7 +371,9 @@ def main() -> None:
         print(f"in CPU time: one pass vs separate runs {sep.cpu / one.cpu:.2f}x (bound {bound_cpu}); "
               f"worker job vs bare ffmpeg {100 * (job.cpu / one.cpu - 1):+.1f}%, of which outside ffmpeg "
               f"{job.cpu - job_ffmpeg.cpu:.2f} s")
-        print("first playable / full ladder: n/a (goal <= 0.25x; fast start not built yet)")
+        first, whole, chunks = fast_start(app, clip, args.chunk_seconds, args.run_timeout)
+        print(f"first playable / full ladder: {first / whole:.2f}x (goal <= 0.25x; chunked path, {chunks} chunks of "
+              f"{args.chunk_seconds:g} s, one worker: playable after {first:.1f} s, whole ladder after {whole:.1f} s)")
         print(f"realtime factor (one pass): {info.duration / one.wall:.2f}x "
               f"({info.duration:.1f} s of video in {one.wall:.1f} s)")
         print(f"load average (1 min): {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")

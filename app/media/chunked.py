@@ -23,6 +23,7 @@ from sqlalchemy import update
 from app.core.timeutil import utcnow
 from app.extensions import db, redis
 from app.media import jobs, keys
+from app.media.artwork import tile_thumbnails
 from app.media.chunks import Chunk, Segment, master_playlist, media_playlist, read_segments
 from app.media.failures import refuse_truncated
 from app.media.ffmpeg import FfmpegCancelled, FfmpegFailed, ffmpeg_binary, run
@@ -30,6 +31,7 @@ from app.media.ladder import Encoding, Rendition, ladder_command
 from app.media.models import MediaAsset, TranscodeJob
 from app.media.progress import Progress
 from app.media.store import storage, version_prefix, work_area
+from app.media.thumbnails import THUMBNAIL_TRACK, ThumbnailSpec, cues, spec_for, track
 
 log = logging.getLogger("marquee.media")
 CHUNK_TASK, JOIN_TASK = "workers.media.transcode_chunk", "workers.media.join_chunks"
@@ -39,8 +41,11 @@ KEY_TTL = 7 * 24 * 3600
 
 def dispatch(job_id: int, lease: str, info, renditions: list[Rendition], plan: list[Chunk], encoding) -> None:
     """Fix the plan in the job row, then queue the chord (the coordinator's task then ends)."""
+    spec = spec_for(info.width, info.height, current_app.config["MEDIA_THUMBNAIL_SECONDS"])
     job_plan = {"renditions": [r.as_dict() for r in renditions], "hasAudio": info.has_audio,
-                "duration": info.duration, "encoding": encoding.__dict__,
+                "duration": info.duration, "frameRate": info.frame_rate, "encoding": encoding.__dict__,
+                "thumbnails": spec.__dict__,
+                "posterAt": round(min(info.duration * 0.1, 30.0), 3),
                 "chunks": [{"index": c.index, "start": c.start, "duration": c.duration} for c in plan]}
     for name in (keys.chunks_done(job_id), keys.chunks_progress(job_id)):
         redis.client.delete(name)
@@ -101,11 +106,16 @@ def run_chunk(job_id: int, lease: str, index: int, worker: str = "") -> str:
         out_dir = scratch / "hls"
         out_dir.mkdir()
         with store.ffmpeg_input(source_key) as source:
+            poster_at = plan["posterAt"] - chunk.start if chunk.start <= plan["posterAt"] < chunk.start + \
+                chunk.duration else None  # the chunk the poster frame falls in makes it
             argv = ladder_command(ffmpeg_binary(config["FFMPEG_BINARY"]), source, str(out_dir), _renditions(plan),
                                   plan["hasAudio"], encoding, start=chunk.start, duration=chunk.duration,
-                                  label=chunk.label)
+                                  label=chunk.label, poster_at=poster_at,
+                                  thumbnails=ThumbnailSpec(**plan["thumbnails"]))
             run(argv, chunk.duration, on_progress=heartbeat.progress, cancelled=heartbeat.beat,
-                poll_seconds=HEARTBEAT_SECONDS)
+                poll_seconds=HEARTBEAT_SECONDS, frame_rate=plan.get("frameRate"))
+        tile_thumbnails(ffmpeg_binary(config["FFMPEG_BINARY"]), str(out_dir), chunk.label,
+                        ThumbnailSpec(**plan["thumbnails"]))
         for master in out_dir.glob("*_master.m3u8"):
             master.unlink()  # the join writes the one master
         if _held(job_id, lease) is None:
@@ -156,6 +166,9 @@ def _write_playlists(store, prefix: str, plan: dict, chunks: list[dict], finishe
         seconds = sum(s.duration for s in segments)
         store.put_text(f"{prefix}/{rendition.name}/index.m3u8", media_playlist(segments, finished))
     store.put_text(f"{prefix}/master.m3u8", master_playlist(renditions, plan["hasAudio"]))
+    spec = ThumbnailSpec(**plan["thumbnails"])
+    lines = [line for chunk in chunks for line in cues(spec, chunk["start"], chunk["duration"], Chunk(**chunk).label)]
+    store.put_text(f"{prefix}/{THUMBNAIL_TRACK}", track(lines))
     return seconds
 
 

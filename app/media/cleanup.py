@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.media import resumable
+from app.media.captions import SUBS
 from app.media.models import ACTIVE_STATES, MediaAsset, TranscodeJob
 from app.media.store import storage, work_area
 
@@ -40,6 +41,8 @@ def sweep_storage(now: float | None = None, grace: float = GRACE_SECONDS) -> dic
                 removed["assets"] += 1
             continue
         for version, version_changed in store.children(f"media/{name}"):
+            if version == SUBS:
+                continue  # the subtitle tracks belong to the asset, not to a version
             if f"media/{name}/{version}" != published[asset_id] and version_changed <= cutoff:
                 store.delete_prefix(f"media/{name}/{version}")
                 removed["versions"] += 1

@@ -1,4 +1,5 @@
-"""/media/player: a page that plays a title's signed HLS stream (hls.js served locally)."""
+"""/media/player: a page that plays a title's signed HLS stream (hls.js served locally), and
+/media/admin: the transcode jobs with live progress bars (socket.io-client, served by rooms)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,6 +16,11 @@ limiter.exempt(player_blp)
 @player_blp.get("/media/player")
 def player_page():
     return send_from_directory(STATIC, "player.html", max_age=0)
+
+
+@player_blp.get("/media/admin")
+def admin_page():
+    return send_from_directory(STATIC, "admin.html", max_age=0)
 
 
 @player_blp.get("/media/static/<path:filename>")

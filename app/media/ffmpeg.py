@@ -42,10 +42,10 @@ class FfmpegCancelled(Exception):
 
 
 def run(argv: list[str], duration: float, on_progress: Callable[[Progress], None] | None = None,
-        cancelled: Callable[[], bool] | None = None, poll_seconds: float = 0.5) -> None:
+        cancelled: Callable[[], bool] | None = None, poll_seconds: float = 0.5, frame_rate: float | None = None) -> None:
     """Run ``argv`` (which writes ``-progress pipe:1``); call ``on_progress`` per block and stop
     the process when ``cancelled()`` turns true (checked at least every ``poll_seconds``)."""
-    reader = ProgressReader(duration)
+    reader = ProgressReader(duration, frame_rate)
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors,
                                    start_new_session=True)

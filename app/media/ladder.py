@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.media.thumbnails import ThumbnailSpec, sprite_name, thumb_name
+
 DEFAULT_LADDER = "1080:5000k,720:2800k,480:1200k,360:600k"
 _RUNG = re.compile(r"^\s*(\d{2,4})p?\s*:\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
 MAXRATE_FACTOR = 1.07  # peaks may exceed the average by 7 %...
@@ -105,19 +107,36 @@ class Encoding:
 
 def ladder_command(ffmpeg: str, source: str, out_dir: str, renditions: list[Rendition], has_audio: bool,
                    encoding: Encoding = Encoding(), start: float | None = None,
-                   duration: float | None = None, label: str | None = None) -> list[str]:
+                   duration: float | None = None, label: str | None = None, poster_at: float | None = None,
+                   thumbnails: ThumbnailSpec | None = None) -> list[str]:
     """The argv of the one pass: decode once, ``split`` to every rung, HLS out with a master.
 
     Variant ``name`` directories hold ``index.m3u8`` and segments; ``master.m3u8`` lists them.
     Progress goes to stdout (``-progress pipe:1``) for the job's percentage and ETA.
     A chunk (``start``, ``duration``, ``label``) seeks to its start, keeps the source's clock
     (its timestamps continue from the chunks before it) and names its files after its label.
+    The poster frame (at ``poster_at`` seconds into this pass) and the thumbnail sprites are more
+    outputs of the same filter graph, so they cost no second decode.
     """
     count = len(renditions)
-    labels = "".join(f"[s{i}]" for i in range(count))
-    graph = [f"[0:v:0]split={count}{labels}" if count > 1 else "[0:v:0]null[s0]"]
+    branches = [f"[s{i}]" for i in range(count)] + (["[sp]"] if poster_at is not None else []) + \
+        (["[st]"] if thumbnails else [])
+    graph = [f"[0:v:0]split={len(branches)}{''.join(branches)}" if len(branches) > 1 else "[0:v:0]null[s0]"]
     for i, rendition in enumerate(renditions):
         graph.append(f"[s{i}]scale={rendition.width}:{rendition.height},setsar=1,format=yuv420p[v{i}]")
+    top = renditions[0]
+    # Every output must write from the first frame on: ffmpeg reports no progress time until all
+    # of them have. So the poster output takes the first frame, then the one at ``poster_at``
+    # (``-update 1`` keeps the last), and the thumbnails go out one by one (tiled afterwards).
+    if poster_at is not None:
+        graph.append(f"[sp]select='isnan(prev_selected_t)+gte(t\\,{poster_at:.3f})*lt(prev_selected_t\\,"
+                     f"{poster_at:.3f})',scale={top.width}:{top.height},setsar=1[poster]")
+    if thumbnails:
+        # the first frame, then the first at least an interval after the last taken (fps= would
+        # give none for a pass shorter than half an interval)
+        every = f"{thumbnails.interval:g}"
+        graph.append(f"[st]select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,{every})',"
+                     f"scale={thumbnails.width}:{thumbnails.height},setsar=1[thumbs]")
     argv = [ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-progress", "pipe:1",
             "-stats_period", "0.5"]
     if start is not None:  # a chunk, even the first: every chunk's clock starts the same way
@@ -148,4 +167,15 @@ def ladder_command(ffmpeg: str, source: str, out_dir: str, renditions: list[Rend
              "-hls_flags", "independent_segments", "-hls_segment_type", encoding.segment_type,
              "-hls_segment_filename", f"{out_dir}/%v/{stem}%05d.{segment_ext}",
              "-master_pl_name", master, "-var_stream_map", streams, f"{out_dir}/%v/{playlist}"]
+    if poster_at is not None:
+        argv += ["-map", "[poster]", "-fps_mode", "passthrough", "-update", "1", "-q:v", "3", f"{out_dir}/poster.jpg"]
+    if thumbnails:
+        argv += ["-map", "[thumbs]", "-fps_mode", "passthrough", "-q:v", "5", f"{out_dir}/{thumb_name(label)}"]
     return argv
+
+
+def tile_command(ffmpeg: str, out_dir: str, label: str | None, spec: ThumbnailSpec) -> list[str]:
+    """The pass's thumbnails (small JPEGs, already made) tiled into the sprites the track names."""
+    return [ffmpeg, "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-framerate", "1", "-start_number", "1",
+            "-i", f"{out_dir}/{thumb_name(label)}", "-vf", f"tile={spec.columns}x{spec.rows}",
+            "-fps_mode", "passthrough", "-q:v", "5", f"{out_dir}/{sprite_name(label)}"]

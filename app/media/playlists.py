@@ -28,3 +28,15 @@ def sign_playlist(text: str, query: str) -> str:
         else:
             lines.append(_with_query(stripped, query))
     return "\n".join(lines) + "\n"
+
+
+_TILE = re.compile(r"^([^#\s?]+\.(?:jpg|jpeg|png|webp))(#xywh=\d+,\d+,\d+,\d+)$")
+
+
+def sign_thumbnail_track(text: str, query: str) -> str:
+    """A WebVTT thumbnails track whose sprite URIs carry the token (before their ``#xywh``)."""
+    out = []
+    for line in text.splitlines():
+        match = _TILE.match(line.strip())
+        out.append(f"{match[1]}?{query}{match[2]}" if match else line)
+    return "\n".join(out) + "\n"

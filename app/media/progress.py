@@ -1,6 +1,7 @@
 """ffmpeg's ``-progress`` output read into a job's percentage, speed and time left. Pure."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 
@@ -15,10 +16,17 @@ class Progress:
 
 class ProgressReader:
     """Feed it ffmpeg's ``key=value`` lines; every ``progress=`` line closes a block and yields
-    one ``Progress`` (ffmpeg writes a block every ``-stats_period``)."""
+    one ``Progress`` (ffmpeg writes a block every ``-stats_period``).
 
-    def __init__(self, duration: float) -> None:
+    ffmpeg reports ``out_time`` only while every output has a time: a pass whose image outputs
+    (a poster, sprites) write nothing until later says ``N/A``. The frame count still runs, so
+    with the source's frame rate it gives the time done, and the wall clock the speed."""
+
+    def __init__(self, duration: float, frame_rate: float | None = None, clock=time.monotonic) -> None:
         self.duration = max(float(duration or 0), 0.0)
+        self.frame_rate = frame_rate if frame_rate and frame_rate > 0 else None
+        self._clock = clock
+        self._started = clock()
         self._block: dict[str, str] = {}
 
     def feed(self, line: str) -> Progress | None:
@@ -34,6 +42,11 @@ class ProgressReader:
     def _snapshot(self, block: dict[str, str], finished: bool) -> Progress:
         done = _seconds(block)
         speed = _speed(block.get("speed"))
+        frames = block.get("frame", "")
+        if done == 0.0 and self.frame_rate and frames.isdigit():
+            done = min(int(frames) / self.frame_rate, self.duration or float("inf"))
+            elapsed = self._clock() - self._started
+            speed = speed or (round(done / elapsed, 2) if elapsed > 0 and done > 0 else None)
         percent = 100.0 if finished else (min(99.9, 100.0 * done / self.duration) if self.duration else 0.0)
         eta = None
         if not finished and speed and self.duration:

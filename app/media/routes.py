@@ -6,7 +6,7 @@ import re
 from functools import wraps
 
 import marshmallow as ma
-from flask import request
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -19,7 +19,8 @@ from app.core.request_context import streamed_body
 from app.errors import ValidationError
 from app.media import service
 from app.media.schemas import (ContentMediaStatusSchema, ContentUploadFormSchema, JobListArgsSchema, JobSchema,
-                               StreamArgsSchema, StreamSchema, TranscodeSchema, VideoFileSchema)
+                               StreamArgsSchema, StreamSchema, SubtitleFileSchema, SubtitleFormSchema,
+                               SubtitleSchema, TranscodeSchema, VideoFileSchema)
 
 admin_blp = Blueprint("media_admin", __name__, description="Video uploads and their transcode jobs (admins)")
 stream_blp = Blueprint("media_stream", __name__, description="A title's own video: the signed HLS stream")
@@ -145,6 +146,66 @@ class EpisodeMedia(MethodView):
         """Attach a video to an episode of a series"""
         video = files["video"]
         return ok(service.attach_video(_viewer(), content_id, episode_id, video.stream, video.filename))
+
+
+SUBTITLE_RULE = {"file": "must be SubRip or WebVTT with at least one cue (422 naming the field)",
+                 "language": "a language tag such as en or pt-BR"}
+
+
+def _add_subtitle(form, files, content_id, episode_id):
+    upload = files["file"]
+    return ok(service.add_subtitle(_viewer(), content_id, episode_id, form["language"], form.get("label"),
+                                   upload.stream.read(current_app.config["MEDIA_MAX_SUBTITLE_BYTES"] + 1)))
+
+
+@admin_blp.route("/content/<int:content_id>/subtitles")
+class ContentSubtitles(MethodView):
+    @roles_required("admin")
+    @admin_blp.arguments(SubtitleFormSchema, location="form")
+    @admin_blp.arguments(SubtitleFileSchema, location="files")
+    @admin_blp.response(201, envelope(SubtitleSchema))
+    @admin_blp.alt_response(404, response="NOT_FOUND", description="NOT_FOUND or MEDIA_NOT_FOUND")
+    @admin_blp.alt_response(413, response="PAYLOAD_TOO_LARGE")
+    @cross_field_rules(**SUBTITLE_RULE)
+    def post(self, form, files, content_id):
+        """Add a subtitle track to a movie's video (a second in the same language replaces it)"""
+        return _add_subtitle(form, files, content_id, None)
+
+
+@admin_blp.route("/content/<int:content_id>/episodes/<int:episode_id>/subtitles")
+class EpisodeSubtitles(MethodView):
+    @roles_required("admin")
+    @admin_blp.arguments(SubtitleFormSchema, location="form")
+    @admin_blp.arguments(SubtitleFileSchema, location="files")
+    @admin_blp.response(201, envelope(SubtitleSchema))
+    @admin_blp.alt_response(404, response="NOT_FOUND", description="NOT_FOUND or MEDIA_NOT_FOUND")
+    @admin_blp.alt_response(413, response="PAYLOAD_TOO_LARGE")
+    @cross_field_rules(**SUBTITLE_RULE)
+    def post(self, form, files, content_id, episode_id):
+        """Add a subtitle track to an episode's video"""
+        return _add_subtitle(form, files, content_id, episode_id)
+
+
+@admin_blp.route("/content/<int:content_id>/subtitles/<string:language>")
+class ContentSubtitle(MethodView):
+    @roles_required("admin")
+    @admin_blp.response(200, envelope())
+    @admin_blp.alt_response(404, response="NOT_FOUND", description="SUBTITLE_NOT_FOUND or MEDIA_NOT_FOUND")
+    def delete(self, content_id, language):
+        """Remove a movie's subtitle track"""
+        service.remove_subtitle(_viewer(), content_id, None, language)
+        return ok(None)
+
+
+@admin_blp.route("/content/<int:content_id>/episodes/<int:episode_id>/subtitles/<string:language>")
+class EpisodeSubtitle(MethodView):
+    @roles_required("admin")
+    @admin_blp.response(200, envelope())
+    @admin_blp.alt_response(404, response="NOT_FOUND", description="SUBTITLE_NOT_FOUND or MEDIA_NOT_FOUND")
+    def delete(self, content_id, episode_id, language):
+        """Remove an episode's subtitle track"""
+        service.remove_subtitle(_viewer(), content_id, episode_id, language)
+        return ok(None)
 
 
 @admin_blp.route("/content/<int:content_id>/status")

@@ -71,6 +71,13 @@ class ContentMediaStatusSchema(CamelSchema):
     jobs = ma.fields.List(ma.fields.Nested(JobSchema), required=True)
 
 
+class SubtitleTrackSchema(CamelSchema):
+    language = ma.fields.String(required=True)
+    label = ma.fields.String(required=True)
+    url = ma.fields.String(required=True, metadata={"description": "The WebVTT file (signed)"})
+    playlist = ma.fields.String(required=True, metadata={"description": "Its HLS media playlist (signed)"})
+
+
 class StreamSchema(CamelSchema):
     content_id = ma.fields.Integer(required=True)
     episode_id = ma.fields.Integer(allow_none=True)
@@ -81,8 +88,10 @@ class StreamSchema(CamelSchema):
                                                                             "(epoch seconds)"})
     duration = ma.fields.Float(required=True)
     renditions = ma.fields.List(ma.fields.Nested(RenditionSchema), required=True)
-    subtitles = ma.fields.List(ma.fields.Dict(), required=True)
-    thumbnails = ma.fields.String(allow_none=True, metadata={"description": "A WebVTT thumbnails track"})
+    subtitles = ma.fields.List(ma.fields.Nested(SubtitleTrackSchema), required=True)
+    thumbnails = ma.fields.String(allow_none=True, metadata={
+        "description": "A WebVTT thumbnails track for scrub previews (sprite tiles, signed)"})
+    poster = ma.fields.String(allow_none=True, metadata={"description": "A poster frame (JPEG, signed)"})
     resume_position = ma.fields.Float(required=True)
 
 
@@ -116,3 +125,17 @@ class JobListArgsSchema(CamelSchema):
 
 class AttachUploadSchema(TranscodeSchema):
     """The title a finished tus upload becomes the video of."""
+
+
+class SubtitleSchema(CamelSchema):
+    language = ma.fields.String(required=True)
+    label = ma.fields.String(required=True)
+
+
+class SubtitleFormSchema(CamelSchema):
+    language = Text(required=True, max_length=12, metadata={"description": "A language tag: en, pt-BR, ..."})
+    label = Text(max_length=60, metadata={"description": "What players show (default: the language)"})
+
+
+class SubtitleFileSchema(ma.Schema):
+    file = Upload(required=True, metadata={"description": "SubRip (.srt) or WebVTT, UTF-8, UTF-16 or Windows-1252"})

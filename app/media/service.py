@@ -11,7 +11,7 @@ from app.catalog import service as catalog
 from app.core.health import STORAGE_CHECK
 from app.errors import NotFoundError, ValidationError
 from app.extensions import db
-from app.media import jobs, resumable, streams, tus, uploads  # noqa: F401
+from app.media import captions, jobs, resumable, streams, tus, uploads  # noqa: F401
 from app.media.cleanup import sweep_storage  # noqa: F401
 from app.media.events import register_admin_room
 from app.media.models import MediaAsset, TranscodeJob, item_key
@@ -56,6 +56,17 @@ def attach_upload(viewer, upload_id: str, content_id: int, episode_id: int | Non
     """A finished tus upload becomes the video of a movie or an episode; its ladder is queued."""
     content_id, episode_id = _target(viewer, content_id, episode_id)
     return resumable.attach(upload_id, content_id, episode_id)
+
+
+def add_subtitle(viewer, content_id: int, episode_id: int | None, language: str, label: str | None,
+                 data: bytes) -> dict:
+    content_id, episode_id = _target(viewer, content_id, episode_id)
+    return captions.add(content_id, episode_id, language, label, data)
+
+
+def remove_subtitle(viewer, content_id: int, episode_id: int | None, language: str) -> None:
+    content_id, episode_id = _target(viewer, content_id, episode_id)
+    captions.remove(content_id, episode_id, language)
 
 
 def create_with_video(metadata: dict, stream, filename: str | None) -> tuple[dict, dict]:

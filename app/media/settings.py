@@ -42,6 +42,9 @@ def _read() -> dict:
         "MEDIA_KEYFRAME_SECONDS": env_int("MEDIA_KEYFRAME_SECONDS", 2),
         # a longer source is cut into chunks that several workers transcode at once (0: never)
         "MEDIA_CHUNK_SECONDS": env_int("MEDIA_CHUNK_SECONDS", 60),
+        # one scrub-preview thumbnail per this many seconds (tiled 10x10 into sprites)
+        "MEDIA_THUMBNAIL_SECONDS": env_int("MEDIA_THUMBNAIL_SECONDS", 10),
+        "MEDIA_MAX_SUBTITLE_BYTES": env_int("MEDIA_MAX_SUBTITLE_BYTES", 2 * 1024 * 1024),
         "MEDIA_TASK_TIME_LIMIT": env_int("MEDIA_TASK_TIME_LIMIT", 6 * 3600),
         # a running job whose worker has not written for this long is taken over by another run
         "MEDIA_JOB_STALL_SECONDS": env_int("MEDIA_JOB_STALL_SECONDS", 120),

@@ -20,7 +20,10 @@ from app.core.signed_urls import TokenRefused, signed_query, stream_key, verify
 from app.errors import AppError, NotFoundError
 from app.extensions import db
 from app.media.models import ACTIVE_STATES, MediaAsset, TranscodeJob, item_key
-from app.media.playlists import sign_playlist
+from app.media import captions
+from app.media.playlists import sign_playlist, sign_thumbnail_track
+from app.media.subtitles import subtitle_playlist, with_subtitles
+from app.media.thumbnails import POSTER, THUMBNAIL_TRACK
 from app.media.storage import StorageKeyError, check_key
 from app.media.store import storage
 from app.playback import service as playback
@@ -90,7 +93,15 @@ def describe(content_id: int, episode_id: int | None) -> dict | None:
     renditions = [{**r, "url": f"{base}/{r['name']}/index.m3u8?{query}"} for r in asset.renditions or []]
     return {"content_id": content_id, "episode_id": episode_id, "asset_id": asset.id, "type": "hls",
             "url": f"{base}/master.m3u8?{query}", "expires_at": expires, "duration": asset.duration or 0.0,
-            "renditions": renditions, "subtitles": [], "thumbnails": None}
+            "renditions": renditions, "subtitles": _subtitles(asset.id, query),
+            "thumbnails": f"{base}/{THUMBNAIL_TRACK}?{query}",
+            "poster": f"{base}/{POSTER}?{query}"}
+
+
+def _subtitles(asset_id: int, query: str) -> list[dict]:
+    base = f"{_public_base()}{URL_ROOT}media/{asset_id}/{captions.SUBS}"
+    return [{"language": t.language, "label": t.label, "url": f"{base}/{t.language}.vtt?{query}",
+             "playlist": f"{base}/{t.language}.m3u8?{query}"} for t in captions.tracks(asset_id)]
 
 
 def check_file_token(asset_id: int, path: str, exp: str | None, st: str | None) -> None:
@@ -135,11 +146,19 @@ def media_file(asset_id: int, version: str, rest: str, request_path: str, exp: s
     except StorageKeyError:
         raise NotFoundError("No such media file") from None
     max_age = max(0, int(exp) - int(time.time()))
-    if rest.endswith(".m3u8"):
+    if version == captions.SUBS and rest.endswith(".m3u8"):
+        return MediaFile(MIME_TYPES[".m3u8"], max_age, text=sign_playlist(_subtitle_playlist(asset_id, rest), query))
+    if rest.endswith(".m3u8") or rest == THUMBNAIL_TRACK:
         try:
             text = store.read_bytes(key).decode()
         except FileNotFoundError:
             raise NotFoundError("No such media file") from None
+        if rest == THUMBNAIL_TRACK:
+            return MediaFile(MIME_TYPES[".vtt"], max_age, text=sign_thumbnail_track(text, query))
+        if rest == "master.m3u8":  # the subtitle tracks as they are now, not as they were at transcode time
+            text = with_subtitles(text, [{"language": t.language, "label": t.label,
+                                          "uri": f"../{captions.SUBS}/{t.language}.m3u8"}
+                                         for t in captions.tracks(asset_id)])
         return MediaFile(MIME_TYPES[".m3u8"], max_age, text=sign_playlist(text, query))
     if store.name == "local":
         path = store.local_file(key)
@@ -149,6 +168,14 @@ def media_file(asset_id: int, version: str, rest: str, request_path: str, exp: s
     if current_app.config["MEDIA_S3_DELIVERY"] == "redirect":
         return MediaFile(_mime_type(rest), max_age, redirect=store.presigned(key, method, max_age))
     return MediaFile(_mime_type(rest), max_age, relay=lambda how, headers: _relay(store, key, how, headers))
+
+
+def _subtitle_playlist(asset_id: int, name: str) -> str:
+    language = name[:-len(".m3u8")]
+    asset = db.session.get(MediaAsset, asset_id)
+    if asset is None or language not in {t.language for t in captions.tracks(asset_id)}:
+        raise NotFoundError("No such media file")
+    return subtitle_playlist(f"{language}.vtt", asset.duration or 0.0)
 
 
 def _relay(store, key: str, method: str, headers: dict):

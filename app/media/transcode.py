@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.media import chunked, jobs
+from app.media.artwork import tile_thumbnails
 from app.media.chunks import plan_chunks
 from app.media.failures import Dispatched, JobFailed, LeaseLost, refuse_truncated
 from app.media.ffmpeg import FfmpegCancelled, FfmpegFailed, ffmpeg_binary, run
@@ -26,11 +27,21 @@ from app.media.models import MediaAsset
 from app.media.probe import Probe, UnsupportedMedia, probe, scan
 from app.media.progress import Progress
 from app.media.store import storage, version_prefix, work_area
+from app.media.thumbnails import THUMBNAIL_TRACK, ThumbnailSpec, cues, spec_for, track
 
 log = logging.getLogger("marquee.media")
 HEARTBEAT_SECONDS = 1.0
 MIN_MEDIA_COVERAGE = 0.5  # at least half of a source's bytes must be packets of its streams...
 PADDED_CONTAINERS = {"mpegts"}  # ...except where null packets pad a stream legitimately (broadcast TS)
+
+
+def poster_time(duration: float) -> float:
+    """The poster frame: a tenth of the way in (past titles and fades), at most 30 s."""
+    return round(min(duration * 0.1, 30.0), 3)
+
+
+def thumbnail_spec(info: Probe, config) -> ThumbnailSpec:
+    return spec_for(info.width, info.height, config["MEDIA_THUMBNAIL_SECONDS"])
 
 
 def _encoding(config) -> Encoding:
@@ -142,11 +153,12 @@ def _transcode(job_id: int, lease: str, asset_id: int, source_key: str, scratch:
     out_dir.mkdir()
     started = time.monotonic()
     with store.local_copy(source_key) as source:
+        spec = thumbnail_spec(info, config)
         argv = ladder_command(ffmpeg_binary(config["FFMPEG_BINARY"]), source, str(out_dir), renditions,
-                              info.has_audio, _encoding(config))
+                              info.has_audio, _encoding(config), poster_at=poster_time(info.duration), thumbnails=spec)
         try:
             run(argv, info.duration, on_progress=heartbeat.progress, cancelled=heartbeat.beat,
-                poll_seconds=HEARTBEAT_SECONDS)
+                poll_seconds=HEARTBEAT_SECONDS, frame_rate=info.frame_rate)
         except FfmpegCancelled:
             raise LeaseLost() from None
         except FfmpegFailed as exc:
@@ -154,6 +166,11 @@ def _transcode(job_id: int, lease: str, asset_id: int, source_key: str, scratch:
                             exc.tail) from None
     encoded = heartbeat.latest.seconds_done if heartbeat.latest else 0.0
     refuse_truncated(info.duration, encoded)
+    try:
+        tile_thumbnails(ffmpeg_binary(config["FFMPEG_BINARY"]), str(out_dir), None, spec)
+    except FfmpegFailed as exc:
+        raise JobFailed("TRANSCODE_FAILED", "ffmpeg could not tile the thumbnails", exc.tail) from None
+    (out_dir / THUMBNAIL_TRACK).write_text(track(cues(spec, 0.0, info.duration)))
     log.info("transcode job %s: %d rungs of %.1f s in %.1f s", job_id, len(renditions), info.duration,
              time.monotonic() - started)
     if not jobs.advance(job_id, lease, state="packaging", progress=99.0, eta_seconds=None):

@@ -1,4 +1,4 @@
-"""media assets, transcode jobs and resumable uploads (media domain)
+"""media assets, transcode jobs, resumable uploads and subtitles (media domain)
 
 Revision ID: 0005_media
 Revises: 0004_providers_proxies
@@ -88,8 +88,25 @@ def upgrade():
     with op.batch_alter_table('resumable_uploads', schema=None) as batch_op:
         batch_op.create_index('ix_resumable_uploads_expires_at', ['expires_at'], unique=False)
 
+    op.create_table('media_subtitles',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('asset_id', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=12), nullable=False),
+    sa.Column('label', sa.String(length=60), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.ForeignKeyConstraint(['asset_id'], ['media_assets.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('asset_id', 'language', name='uq_media_subtitles_asset_language')
+    )
+    with op.batch_alter_table('media_subtitles', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_media_subtitles_asset_id'), ['asset_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('media_subtitles', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_media_subtitles_asset_id'))
+
+    op.drop_table('media_subtitles')
     with op.batch_alter_table('resumable_uploads', schema=None) as batch_op:
         batch_op.drop_index('ix_resumable_uploads_expires_at')
 

@@ -93,7 +93,7 @@ FIGURES: dict[str, list[str]] = {
         rf"goal: spread <= 100 ms  \(p99 of all trials' spreads: {NUM} ms\)",
     ],
     "transcode": [
-        r"clip: 4 s 320x180 30 fps testsrc2 \+ sine \(x264 veryfast, aac\); ladder 180:300k,120:150k, "
+        r"clip: 13 s 320x180 30 fps testsrc2 \+ sine \(x264 veryfast, aac\); ladder 180:300k,120:150k, "
         r"preset ultrafast; 1 rounds, medians; ffmpeg \S+, default threads; \d+ CPUs",
         *(rf"{label}\s+{NUM}s\s+median\s+{NUM}s" for label in (
             r"decode only \(-f null\)", r"one pass \(2 rungs\)", r"separate runs \(sum of 2\)",
@@ -102,7 +102,8 @@ FIGURES: dict[str, list[str]] = {
         rf"worker job vs bare ffmpeg: [+-]{NUM}% \(goal <= \+5%\)",
         rf"in CPU time: one pass vs separate runs {NUM}x \(bound ({NUM}x|inf)\); worker job vs bare ffmpeg "
         rf"[+-]{NUM}%, of which outside ffmpeg -?{NUM} s",
-        rf"first playable / full ladder: (n/a|{NUM}x) \(goal <= 0\.25x(; fast start not built yet)?\)",
+        rf"first playable / full ladder: {NUM}x \(goal <= 0\.25x; chunked path, \d+ chunks of {NUM} s, one worker: "
+        rf"playable after {NUM} s, whole ladder after {NUM} s\)",
         rf"realtime factor \(one pass\): {NUM}x \({NUM} s of video in {NUM} s\)",
     ],
 }

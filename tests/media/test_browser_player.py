@@ -41,3 +41,15 @@ def test_chromium_plays_the_ladder_switches_rendition_and_refuses_an_expired_url
     assert result["error"] is None
     assert "manifestLoadError" in result["expiredError"] and "403" in result["expiredError"]
     assert result["expiredTime"] == 0
+
+
+def test_the_jobs_page_follows_a_job_live_to_ready(live_server, media_worker, admin, movie, clips):
+    chromium, node = chromium_path(), node_with_deps()
+    content_id = movie()
+    result = run_node(node, "browser_admin_jobs.mjs", live_server.url, admin["email"], admin["password"],
+                      str(content_id), str(clips("long.mp4", seconds=12)), timeout=120,
+                      env={**os.environ, "CHROMIUM": chromium})
+    assert result["row"]["state"] == "ready" and result["row"]["progress"] == 100 and result["row"]["bar"] == 100
+    assert result["row"]["cells"][5] == "180p, 120p"
+    assert result["history"][0] == "queued" and result["history"][-1] == "ready"
+    assert "transcoding" in result["history"] and result["events"] >= 4

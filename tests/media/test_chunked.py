@@ -58,6 +58,13 @@ def test_two_workers_share_the_chunks_and_the_joined_ladder_is_continuous(client
         durations = [float(line[8:].rstrip(",")) for line in playlist.splitlines() if line.startswith("#EXTINF:")]
         assert abs(sum(durations) - 20) < 0.3
 
+    # the artwork comes from the chunks too: the poster from the one it falls in, thumbnails from each
+    assert client.get(stream["poster"]).status_code == 200
+    track = client.get(stream["thumbnails"]).get_data(as_text=True)
+    assert [line for line in track.splitlines() if "-->" in line] == [
+        "00:00:00.000 --> 00:00:06.000", "00:00:06.000 --> 00:00:12.000", "00:00:12.000 --> 00:00:20.000"]
+    assert "c0002_thumb_001.jpg?" in track
+
     # the joined 180p stream, read as one: timestamps run on across every joint, without a gap
     _, urls = _segments(client, stream["renditions"][0]["url"])
     joined = b"".join(client.get(url).get_data() for url in urls)

@@ -109,3 +109,12 @@ def test_joined_playlists_list_every_chunk_in_order():
     renditions = renditions_for(1280, 720, parse_ladder("720:2800k,360:600k"), 128)
     master = master_playlist(renditions, has_audio=True)
     assert master.count("#EXT-X-STREAM-INF") == 2 and "RESOLUTION=640x360" in master and "720p/index.m3u8" in master
+
+
+def test_progress_falls_back_on_frames_when_ffmpeg_has_no_output_time():
+    ticks = iter([100.0, 104.0])
+    reader = ProgressReader(duration=20, frame_rate=24, clock=lambda: next(ticks))
+    for line in ("frame=240", "out_time_us=N/A", "speed=N/A"):
+        reader.feed(line)
+    snapshot = reader.feed("progress=continue")
+    assert (snapshot.percent, snapshot.seconds_done, snapshot.speed, snapshot.eta_seconds) == (50.0, 10.0, 2.5, 4.0)
