@@ -65,8 +65,8 @@ def _renditions(plan: dict) -> list[Rendition]:
 
 
 def _held(job_id: int, lease: str) -> TranscodeJob | None:
-    job = db.session.get(TranscodeJob, job_id)
-    db.session.refresh(job) if job is not None else None
+    """The job as the database has it now, if this lease still holds it."""
+    job = db.session.get(TranscodeJob, job_id, populate_existing=True)
     if job is None or job.lease != lease or job.state not in jobs.RUNNING_STATES:
         return None
     return job

@@ -1,7 +1,8 @@
 """The media domain's door: uploads attached to titles, transcode jobs, signed streams.
 
-Routes and workers call only these names; ``uploads``, ``jobs``, ``transcode`` and ``streams``
-hold the work.
+Routes and workers call only these names; ``uploads`` and ``resumable`` (tus) take files in,
+``jobs``, ``transcode`` and ``chunked`` run the ladder, ``streams`` signs and serves it,
+``captions`` keeps subtitle tracks and ``cleanup`` sweeps the store.
 """
 from __future__ import annotations
 
