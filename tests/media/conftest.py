@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -21,6 +22,33 @@ def _generous_budgets(request):
     app.config.update(RATELIMIT_APPLICATION="100000 per minute", RATELIMIT_PER_USER="100000 per minute")
     yield
     app.config.update(saved)
+
+
+@pytest.fixture
+def start_worker(app, test_env):
+    """Media workers of one test, each with its own settings (``start_worker(MEDIA_X264_PRESET=...)``)."""
+    started: list[WorkerProcess] = []
+
+    def start(**env) -> WorkerProcess:
+        worker = WorkerProcess(test_env, extra_env=env, queues="media", concurrency=1)
+        worker.start(app.extensions["celery"])
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+@contextmanager
+def consumer_paused(app, worker: WorkerProcess):
+    """The worker takes nothing from the media queue meanwhile: a job stays queued."""
+    celery = app.extensions["celery"]
+    celery.control.cancel_consumer("media", destination=[worker.hostname], reply=True)
+    try:
+        yield
+    finally:
+        celery.control.add_consumer("media", destination=[worker.hostname], reply=True)
 
 
 @pytest.fixture(scope="module")

@@ -9,24 +9,12 @@ import av
 import pytest
 
 from tests.media.conftest import upload, wait_for_job
-from tests.support.processes import WorkerProcess
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def workers(app, test_env):
-    started: list[WorkerProcess] = []
-
-    def start(**env) -> WorkerProcess:
-        worker = WorkerProcess(test_env, extra_env={"MEDIA_CHUNK_SECONDS": "6", **env}, queues="media", concurrency=1)
-        worker.start(app.extensions["celery"])
-        started.append(worker)
-        return worker
-
-    yield start
-    for worker in started:
-        worker.stop()
+CHUNKED = {"MEDIA_CHUNK_SECONDS": "6"}
+SLOW = {**CHUNKED, "MEDIA_X264_PRESET": "medium", "MEDIA_LADDER": "720:2000k,360:600k"}  # slow enough to watch
 
 
 def _segments(client, rendition_url):
@@ -35,9 +23,9 @@ def _segments(client, rendition_url):
     return playlist, [f"{base}/{line}" for line in playlist.splitlines() if line and not line.startswith("#")]
 
 
-def test_two_workers_share_the_chunks_and_the_joined_ladder_is_continuous(client, workers, admin_headers,
+def test_two_workers_share_the_chunks_and_the_joined_ladder_is_continuous(client, start_worker, admin_headers,
                                                                            user_headers, movie, clips):
-    first, second = workers(), workers()
+    first, second = start_worker(**CHUNKED), start_worker(**CHUNKED)
     content_id = movie()
     job = upload(client, admin_headers, clips("twenty.mp4", seconds=20), f"/api/v1/admin/content/{content_id}/media")
     job = wait_for_job(client, admin_headers, job.get_json()["data"]["id"])
@@ -84,9 +72,9 @@ def test_two_workers_share_the_chunks_and_the_joined_ladder_is_continuous(client
     assert video[-1] - video[0] == pytest.approx(20 - frame, abs=0.1)
 
 
-def test_one_worker_alone_finishes_the_job_and_the_first_chunk_plays_early(client, workers, admin_headers,
+def test_one_worker_alone_finishes_the_job_and_the_first_chunk_plays_early(client, start_worker, admin_headers,
                                                                           user_headers, movie, clips):
-    workers(MEDIA_X264_PRESET="medium", MEDIA_LADDER="720:2000k,360:600k")  # slow enough to watch it grow
+    start_worker(**SLOW)
     content_id = movie()
     job_id = upload(client, admin_headers, clips("hd.mp4", seconds=20, size="1280x720", rate=30),
                     f"/api/v1/admin/content/{content_id}/media").get_json()["data"]["id"]
@@ -114,11 +102,11 @@ def test_one_worker_alone_finishes_the_job_and_the_first_chunk_plays_early(clien
     assert final.rstrip().endswith("#EXT-X-ENDLIST") and len(urls) == 4
 
 
-def test_a_cancelled_chunked_job_stops_its_chunks_and_leaves_nothing_playable(app, client, workers, admin_headers,
-                                                                            user_headers, movie, clips):
+def test_a_cancelled_chunked_job_stops_its_chunks_and_leaves_nothing_playable(app, client, start_worker,
+                                                                            admin_headers, user_headers, movie, clips):
     from pathlib import Path
 
-    workers(MEDIA_X264_PRESET="medium", MEDIA_LADDER="720:2000k,360:600k")
+    start_worker(**SLOW)
     content_id = movie()
     job_id = upload(client, admin_headers, clips("hd.mp4", seconds=20, size="1280x720", rate=30),
                     f"/api/v1/admin/content/{content_id}/media").get_json()["data"]["id"]

@@ -14,25 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.media.conftest import upload, wait_for_job
-from tests.support.processes import WorkerProcess
 
 pytestmark = pytest.mark.slow
 SLOW = {"MEDIA_X264_PRESET": "medium", "MEDIA_LADDER": "720:2000k,360:600k"}
-
-
-@pytest.fixture
-def workers(app, test_env):
-    started: list[WorkerProcess] = []
-
-    def start(**env) -> WorkerProcess:
-        worker = WorkerProcess(test_env, extra_env=env, queues="media", concurrency=1)
-        worker.start(app.extensions["celery"])
-        started.append(worker)
-        return worker
-
-    yield start
-    for worker in started:
-        worker.stop()
 
 
 def _ffmpeg_of(job_id: int) -> list[int]:
@@ -66,9 +50,9 @@ def _version_dirs(app, asset_id) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
-def test_cancelling_a_running_job_stops_ffmpeg_and_publishes_nothing(app, client, workers, admin_headers, movie,
-                                                                     clips):
-    workers(**SLOW)
+def test_cancelling_a_running_job_stops_ffmpeg_and_publishes_nothing(app, client, start_worker, admin_headers,
+                                                                     movie, clips):
+    start_worker(**SLOW)
     content_id = movie()
     job = upload(client, admin_headers, clips("hd.mp4", seconds=20, size="1280x720", rate=30),
                  f"/api/v1/admin/content/{content_id}/media").get_json()["data"]
@@ -88,10 +72,11 @@ def test_cancelling_a_running_job_stops_ffmpeg_and_publishes_nothing(app, client
     assert not list((Path(app.config["STORAGE_DIR"]) / "work").glob(f"job{job['id']}-*"))  # scratch removed
 
 
-def test_a_job_whose_worker_is_killed_is_taken_over_and_finished(app, client, workers, admin_headers, movie, clips):
+def test_a_job_whose_worker_is_killed_is_taken_over_and_finished(app, client, start_worker, admin_headers, movie,
+                                                                clips):
     from app.media import service
 
-    doomed = workers(**SLOW)
+    doomed = start_worker(**SLOW)
     content_id = movie()
     job = upload(client, admin_headers, clips("hd.mp4", seconds=20, size="1280x720", rate=30),
                  f"/api/v1/admin/content/{content_id}/media").get_json()["data"]
@@ -100,7 +85,7 @@ def test_a_job_whose_worker_is_killed_is_taken_over_and_finished(app, client, wo
     os.killpg(doomed.process.pid, signal.SIGKILL)  # the worker dies mid-job, acks and all
     doomed.process.wait()
     try:
-        workers(MEDIA_JOB_STALL_SECONDS="2")
+        start_worker(MEDIA_JOB_STALL_SECONDS="2")
         time.sleep(2.5)  # the dead run's heartbeat goes stale
         app.config["MEDIA_JOB_STALL_SECONDS"] = 2
         try:

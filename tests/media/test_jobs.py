@@ -6,10 +6,11 @@ import threading
 import time
 
 import pytest
+import redis as redis_lib
 import requests
 import socketio
 
-from tests.media.conftest import upload, wait_for_job
+from tests.media.conftest import consumer_paused, upload, wait_for_job
 
 pytestmark = pytest.mark.slow
 
@@ -65,19 +66,19 @@ def test_admins_hear_every_state_of_a_job_and_users_hear_none(live_server, media
 
 
 def test_a_cancelled_queued_job_never_runs(app, client, media_worker, admin_headers, movie, clips):
-    celery = app.extensions["celery"]
-    celery.control.cancel_consumer("media", destination=[media_worker.hostname], reply=True)
-    try:
+    with consumer_paused(app, media_worker):
         content_id = movie()
         job = upload(client, admin_headers, clips("clip.mp4", seconds=4),
                      f"/api/v1/admin/content/{content_id}/media").get_json()["data"]
         cancelled = client.delete(f"/api/v1/admin/transcode/{job['id']}", headers=admin_headers)
         assert cancelled.status_code == 200 and cancelled.get_json()["data"]["state"] == "cancelled"
         assert cancelled.get_json()["data"]["errorCode"] == "CANCELLED"
-    finally:
-        celery.control.add_consumer("media", destination=[media_worker.hostname], reply=True)
-    media_worker.wait_idle()  # the queued delivery arrives and finds nothing to do
-    time.sleep(0.5)
+    broker = redis_lib.Redis.from_url(app.config["CELERY"]["broker_url"])
+    deadline = time.monotonic() + 10
+    while broker.llen("media") and time.monotonic() < deadline:  # the worker takes the queued delivery...
+        time.sleep(0.05)
+    assert broker.llen("media") == 0
+    time.sleep(1)  # ...and finds nothing to do
     job = client.get(f"/api/v1/admin/transcode/{job['id']}", headers=admin_headers).get_json()["data"]
     assert job["state"] == "cancelled" and job["attempts"] == 0
     again = client.delete(f"/api/v1/admin/transcode/{job['id']}", headers=admin_headers)
@@ -91,9 +92,7 @@ def test_a_cancelled_queued_job_never_runs(app, client, media_worker, admin_head
 
 
 def test_one_job_at_a_time_per_title(app, client, media_worker, admin_headers, movie, clips):
-    celery = app.extensions["celery"]
-    celery.control.cancel_consumer("media", destination=[media_worker.hostname], reply=True)
-    try:
+    with consumer_paused(app, media_worker):
         content_id = movie()
         first = upload(client, admin_headers, clips("clip.mp4", seconds=4),
                        f"/api/v1/admin/content/{content_id}/media").get_json()["data"]
@@ -102,8 +101,6 @@ def test_one_job_at_a_time_per_title(app, client, media_worker, admin_headers, m
         assert second.get_json()["error"]["details"]["jobId"] == first["id"]
         rerun = client.post("/api/v1/admin/transcode", headers=admin_headers, json={"contentId": content_id})
         assert rerun.status_code == 409
-    finally:
-        celery.control.add_consumer("media", destination=[media_worker.hostname], reply=True)
     assert wait_for_job(client, admin_headers, first["id"])["state"] == "ready"
 
 
@@ -151,15 +148,11 @@ def test_a_file_mostly_of_something_else_fails_before_encoding(client, media_wor
 def test_a_source_gone_before_its_job_runs_fails_cleanly(app, client, media_worker, admin_headers, movie, clips):
     from pathlib import Path
 
-    celery = app.extensions["celery"]
-    celery.control.cancel_consumer("media", destination=[media_worker.hostname], reply=True)
-    try:
+    with consumer_paused(app, media_worker):
         content_id = movie()
         job = upload(client, admin_headers, clips("clip.mp4", seconds=4),
                      f"/api/v1/admin/content/{content_id}/media").get_json()["data"]
         for source in (Path(app.config["STORAGE_DIR"]) / "uploads").glob("*/source"):
             source.unlink()
-    finally:
-        celery.control.add_consumer("media", destination=[media_worker.hostname], reply=True)
     job = wait_for_job(client, admin_headers, job["id"])
     assert job["state"] == "failed" and job["errorCode"] == "SOURCE_MISSING"
