@@ -78,13 +78,17 @@ def _settle(upload: ResumableUpload) -> None:
         db.session.commit()
 
 
+def _refused(exc: tus.HeaderError) -> TusError:
+    """A tus header that cannot be read is a 400 naming the header (the protocol's status)."""
+    return TusError(str(exc), code="VALIDATION_ERROR", status=400, details={"fields": {exc.header: [str(exc)]}})
+
+
 def create(length_header: str | None, metadata_header: str | None, user_id: int | None) -> ResumableUpload:
     try:
         length = tus.parse_length(length_header, "Upload-Length")
         metadata = tus.parse_metadata(metadata_header)
     except tus.HeaderError as exc:
-        raise TusError(str(exc), code="VALIDATION_ERROR", status=400,
-                       details={"fields": {exc.header: [str(exc)]}}) from None
+        raise _refused(exc) from None
     uploads.check_room(length, field="Upload-Length")
     upload = ResumableUpload(id=uuid.uuid4().hex, length=length, offset=0, metadata_header=metadata_header or "",
                              upload_metadata=metadata, created_by=user_id, expires_at=_expiry())
@@ -103,8 +107,7 @@ def append(upload_id: str, offset_header: str | None, stream: BinaryIO, content_
         offset = tus.parse_length(offset_header, "Upload-Offset")
         checksum = tus.parse_checksum(checksum_header)
     except tus.HeaderError as exc:
-        raise TusError(str(exc), code="VALIDATION_ERROR", status=400,
-                       details={"fields": {exc.header: [str(exc)]}}) from None
+        raise _refused(exc) from None
     lock = upload_lock(upload_id)
     if not redis.client.set(lock, "1", nx=True, ex=current_app.config["MEDIA_UPLOAD_LOCK_SECONDS"]):
         raise TusError("Another request is writing this upload", code="UPLOAD_LOCKED", status=423)
