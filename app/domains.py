@@ -19,6 +19,7 @@ NAMES = (
     "playback",
     "rooms",
     "media",
+    "torrents",
 )
 
 

@@ -1,7 +1,7 @@
 """``make run``: the embedded development stack on one machine.
 
 Starts a private Redis when REDIS_URL is unset, migrates the SQLite (or DATABASE_URL) database,
-seeds the admin account and demo data, then runs web + worker + beat through honcho from the
+seeds the admin account and demo data, then runs web + worker + torrents + beat through honcho from the
 Procfile. Ctrl-C stops every process it started, the Redis included. Safe to run twice.
 """
 from __future__ import annotations
@@ -91,7 +91,7 @@ def run(processes: list[str]) -> int:
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "run"
     if command == "run":
-        return run(argv[1:] or ["web", "worker", "beat"])
+        return run(argv[1:] or ["web", "worker", "torrents", "beat"])
     print("usage: python -m config.devstack run [process ...]", file=sys.stderr)
     return 2
 

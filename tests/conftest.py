@@ -71,6 +71,15 @@ def test_env(redis_url, database_url, tmp_path_factory):
         "MEDIA_LADDER": "180:300k,120:150k",
         "MEDIA_X264_PRESET": "ultrafast",
         "MEDIA_MIN_FREE_BYTES": "0",
+        # torrents: a swarm on 127.0.0.1 only, found through the magnet's x.pe hints
+        "TORRENT_DOWNLOAD_DIR": str(storage / "torrents"),
+        "TORRENT_LISTEN_INTERFACES": "127.0.0.1:0",
+        "TORRENT_DHT": "false",
+        "TORRENT_LSD": "false",
+        "TORRENT_UPNP": "false",
+        "TORRENT_NATPMP": "false",
+        "TORRENT_METADATA_TIMEOUT": "5",
+        "TORRENT_READ_WAIT": "10",
     }
     os.environ.update(env)
     return env

@@ -73,8 +73,7 @@ class Role:
 
 ROLES = {
     "web": Role("web"),
-    # the torrent streamer: its stream routes only, beside /health and /metrics (the torrents
-    # domain that will declare the "stream" mount is not built yet)
+    # the torrent streamer: the torrents domain's "stream" mount, beside /health and /metrics
     "streamer": Role("streamer", serves=frozenset({"stream"}), sockets=False),
     # Celery workers, beat and flower: tasks and emits, no routes and no socket handlers
     "worker": Role("worker", serves=frozenset(), sockets=False),

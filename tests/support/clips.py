@@ -8,7 +8,7 @@ from app.media.ffmpeg import ffmpeg_binary
 
 
 def make_clip(path: Path, seconds: float = 3, size: str = "320x180", rate: int = 24, audio: bool = True,
-              extra: list[str] | None = None) -> Path:
+              extra: list[str] | None = None, faststart: bool = True) -> Path:
     """Write a clip to ``path`` (the container follows its suffix) and return it."""
     argv = [ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-y",
             "-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate}:duration={seconds}"]
@@ -17,7 +17,7 @@ def make_clip(path: Path, seconds: float = 3, size: str = "320x180", rate: int =
     argv += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-g", str(rate)]
     if audio:
         argv += ["-c:a", "aac", "-b:a", "64k"]
-    if path.suffix == ".mp4":
+    if path.suffix == ".mp4" and faststart:  # else the moov atom goes after the media data
         argv += ["-movflags", "+faststart"]
     argv += [*(extra or []), str(path)]
     subprocess.run(argv, check=True, timeout=120)

@@ -1,0 +1,17 @@
+"""Torrents: a magnet or an info-hash in, the video out over HTTP with Range requests while it
+downloads (libtorrent), metadata fetched by a ``torrents`` worker, bytes served by the streamer."""
+from app.core.domain import Domain, Mount
+
+DOMAIN = Domain(
+    name="torrents",
+    models="app.torrents.models",
+    mounts=(
+        Mount("torrents", "app.torrents.routes:blp", "/api/v1/torrents"),
+        # the bytes: the one mount the streamer role serves
+        Mount("stream", "app.torrents.stream_files:blp", "/api/v1/torrents/stream", in_api=False),
+    ),
+    tasks="workers.torrents",
+    queue="torrents",
+    settings="app.torrents.settings:read_settings",
+    setup="app.torrents.service:init_app",
+)

@@ -1,0 +1,355 @@
+"""The streamer's engine: one libtorrent session per process and the streams it serves.
+
+A stream is one torrent, added from its stored info dictionary (never fetched again), with the
+files asked for wanted and the rest left alone. Readers (HTTP responses) register where they
+read; the pieces under and ahead of each reader get deadlines, a seek clears the old ones, and
+only pieces libtorrent has hash-checked are ever read from disk. A pump thread drains alerts,
+stops streams nobody has read for the idle timeout and keeps the disk budget.
+
+No Flask here: the engine takes the app's config mapping and is owned by the service.
+"""
+from __future__ import annotations
+
+import itertools
+from collections import OrderedDict
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import libtorrent as lt
+
+from app.torrents.files import TorrentFile
+from app.torrents.metainfo import Metainfo, read_info, torrent_info
+from app.torrents.pieces import ReadAhead, Span, bitrate_of, is_seek, sequential_reaches
+from app.torrents.sessions import new_session
+
+log = logging.getLogger(__name__)
+
+CHUNK = 256 * 1024
+CACHE_BYTES = 32 * 1024 * 1024  # per stream
+POLL_SECONDS = 0.01
+PUMP_SECONDS = 0.25  # between alert rounds when no piece read waits
+BUSY_PUMP_SECONDS = 0.003  # while one does
+WANTED, UNWANTED = 4, 0
+
+
+class StreamError(Exception):
+    def __init__(self, message: str, code: str, status: int) -> None:
+        super().__init__(message)
+        self.code, self.status = code, status
+
+
+class UnsafePath(StreamError):
+    def __init__(self, path: str) -> None:
+        super().__init__(f"The torrent's file {path!r} would leave its download directory", "UNSAFE_PATH", 422)
+
+
+class Reader:
+    """One response reading one file; where it is tells the stream which pieces to hurry."""
+
+    _ids = itertools.count(1)
+
+    def __init__(self, file: TorrentFile, position: int) -> None:
+        self.id = next(self._ids)
+        self.file = file
+        self.position = position
+
+
+class Stream:
+    def __init__(self, engine: Engine, meta: Metainfo, handle: lt.torrent_handle, directory: Path) -> None:
+        self.engine = engine
+        self.meta = meta
+        self.info_hash = meta.info_hash
+        self.handle = handle
+        self.directory = directory
+        self.wanted: set[int] = set()
+        self.durations: dict[int, float] = {}  # seconds of a file's video, once known
+        self.users: set[int] = set()
+        self.started = time.monotonic()
+        self.last_active = time.monotonic()
+        self.first_byte_seconds: float | None = None
+        self._readers: dict[int, Reader] = {}
+        self._deadlined: set[int] = set()
+        self._frontiers: dict[int, int] = {}  # a file's offset -> its first missing piece
+        self._pending: dict[int, _PieceWaiter] = {}  # read_piece calls not answered yet
+        self._cache: OrderedDict[int, bytes] = OrderedDict()  # recent pieces, for small reads
+        self._lock = threading.RLock()
+
+    # -- files ------------------------------------------------------------------------------
+    def span(self, file: TorrentFile) -> Span:
+        return Span(file.offset, file.size, self.meta.piece_length)
+
+    def path_of(self, file: TorrentFile) -> Path:
+        """Where the file's bytes are on disk: inside the stream's directory, or refused."""
+        root = self.directory.resolve()
+        path = (root / file.path).resolve()
+        if "\x00" in file.path or not path.is_relative_to(root) or path == root:
+            raise UnsafePath(file.path)
+        return path
+
+    def want(self, file: TorrentFile) -> None:
+        self.path_of(file)
+        with self._lock:
+            if file.index in self.wanted:
+                return
+            self.wanted.add(file.index)
+            priorities = [WANTED if i in self.wanted else UNWANTED for i in range(len(self.meta.files))]
+            self.handle.prioritize_files(priorities)
+            self.handle.resume()
+
+    @property
+    def committed_bytes(self) -> int:
+        """What the stream may take on disk: the whole of every file it wants."""
+        return sum(self.meta.files[i].size for i in self.wanted)
+
+    # -- readers ----------------------------------------------------------------------------
+    def has(self, piece: int) -> bool:
+        return self.handle.have_piece(piece)
+
+    def _bitrate(self, file: TorrentFile) -> int | None:
+        return bitrate_of(file.size, self.durations.get(file.index))
+
+    def _frontier(self, span: Span) -> int:
+        """The file's first missing piece: where the sequential picker is."""
+        piece = max(self._frontiers.get(span.offset, span.first_piece), span.first_piece)
+        while piece <= span.last_piece and self.has(piece):
+            piece += 1
+        self._frontiers[span.offset] = piece
+        return piece
+
+    def _hurry(self, reader: Reader) -> None:
+        """Deadlines for the pieces ahead of ``reader`` that have none yet, unless the sequential
+        picker is about to bring them anyway."""
+        file = reader.file
+        span = self.span(file)
+        if sequential_reaches(span.piece_at(reader.position), self._frontier(span)):
+            return
+        rate = self.handle.status().download_rate
+        for piece, ms in self.engine.read_ahead.plan(span, reader.position, self._bitrate(file), rate):
+            if piece not in self._deadlined and not self.has(piece):
+                self.handle.set_piece_deadline(piece, ms)
+                self._deadlined.add(piece)
+
+    def _replan(self) -> None:
+        """A reader jumped: forget every deadline and set them again for where readers are now,
+        the most recent reader first."""
+        self.handle.clear_piece_deadlines()
+        self._deadlined.clear()
+        for reader in sorted(self._readers.values(), key=lambda r: -r.id):
+            self._hurry(reader)
+
+    def _move(self, reader: Reader, position: int) -> None:
+        with self._lock:
+            reader.position = position
+            self.last_active = time.monotonic()
+            self._hurry(reader)
+
+    def open_reader(self, file: TorrentFile, start: int) -> Reader:
+        self.want(file)
+        with self._lock:
+            span = self.span(file)
+            reading = [span.piece_at(r.position) for r in self._readers.values() if r.file.index == file.index]
+            reader = Reader(file, start)
+            self._readers[reader.id] = reader
+            self.last_active = time.monotonic()
+            if is_seek(span.piece_at(start), reading) and self._deadlined:
+                self._replan()
+            else:
+                self._hurry(reader)
+            return reader
+
+    def close_reader(self, reader: Reader) -> None:
+        with self._lock:
+            self._readers.pop(reader.id, None)
+            self.last_active = time.monotonic()
+
+    @property
+    def reader_count(self) -> int:
+        return len(self._readers)
+
+    def wait_for(self, piece: int, timeout: float) -> bool:
+        """Wait (cooperatively) until ``piece`` has passed its hash check."""
+        deadline = time.monotonic() + timeout
+        while not self.has(piece):
+            if time.monotonic() >= deadline or self.engine.streams.get(self.info_hash) is not self:
+                return False
+            time.sleep(POLL_SECONDS)
+        return True
+
+    def piece_data(self, piece: int, timeout: float) -> bytes | None:
+        """The bytes of a piece libtorrent has verified, read through libtorrent itself: a piece
+        is checked before its bytes reach the file, so reading the file could still see zeros."""
+        with self._lock:
+            cached = self._cache.get(piece)
+            if cached is not None:
+                self._cache.move_to_end(piece)
+                return cached
+            waiter = self._pending.get(piece)
+            if waiter is None:
+                waiter = self._pending[piece] = _PieceWaiter()
+                self.handle.read_piece(piece)
+        self.engine.wake()
+        if not waiter.done.wait(timeout):
+            with self._lock:
+                if self._pending.get(piece) is waiter:
+                    del self._pending[piece]
+            return None
+        return waiter.data
+
+    def deliver(self, piece: int, data: bytes | None) -> None:
+        """A read_piece answer from the pump: wake whoever waits, keep a few recent pieces."""
+        with self._lock:
+            waiter = self._pending.pop(piece, None)
+            if data is not None:
+                self._cache[piece] = data
+                self._cache.move_to_end(piece)
+                while len(self._cache) > 1 and sum(len(d) for d in self._cache.values()) > CACHE_BYTES:
+                    self._cache.popitem(last=False)
+        if waiter is not None:
+            waiter.data = data
+            waiter.done.set()
+
+    @property
+    def reading(self) -> bool:
+        return bool(self._pending)
+
+    def read(self, reader: Reader, start: int, end: int, wait: float) -> Iterator[bytes]:
+        """The file's bytes ``start``..``end`` (inclusive), each only once its piece is verified.
+        A piece that does not come within ``wait`` seconds ends the iterator early: the
+        response is cut and the player asks again."""
+        file = reader.file
+        span = self.span(file)
+        position = start
+        while position <= end:
+            piece = span.piece_at(position)
+            data = self.piece_data(piece, wait) if self.wait_for(piece, wait) else None
+            if data is None:
+                log.info("torrent read ended: piece %s of %s did not arrive within %ss", piece, self.info_hash, wait)
+                return
+            if self.first_byte_seconds is None:
+                self.first_byte_seconds = time.monotonic() - self.started
+            piece_start = piece * self.meta.piece_length
+            low = span.offset + position - piece_start
+            high = min(len(data), span.offset + end + 1 - piece_start)
+            if high <= low:
+                return  # libtorrent gave less than the piece: end, never pad
+            view = memoryview(data)
+            for at in range(low, high, CHUNK):
+                yield bytes(view[at:min(high, at + CHUNK)])
+            position += high - low
+            self._move(reader, position)
+
+
+class _PieceWaiter:
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.data: bytes | None = None
+
+
+class Engine:
+    def __init__(self, config) -> None:
+        self.config = config
+        self.root = Path(config["TORRENT_DOWNLOAD_DIR"])
+        self.read_ahead = ReadAhead(seconds=config["TORRENT_READAHEAD_SECONDS"])
+        self.streams: dict[str, Stream] = {}
+        self.closed = False
+        self._session: lt.session | None = None
+        self._lock = threading.RLock()
+        self._pump: threading.Thread | None = None
+        self._wake = threading.Event()
+
+    @property
+    def session(self) -> lt.session:
+        with self._lock:
+            if self._session is None:
+                self.root.mkdir(parents=True, exist_ok=True)
+                self._session = new_session(self.config)
+                self._pump = threading.Thread(target=self._run_pump, name="torrent-pump", daemon=True)
+                self._pump.start()
+            return self._session
+
+    # -- streams ----------------------------------------------------------------------------
+    def get(self, info_hash: str) -> Stream | None:
+        return self.streams.get(info_hash)
+
+    def open(self, info: bytes, trackers: list[str], peers: list, file_index: int | None = None) -> Stream:
+        """The running stream of this torrent, added from its info dictionary when new."""
+        meta = read_info(info)
+        with self._lock:
+            stream = self.streams.get(meta.info_hash)
+            if stream is None:
+                stream = self._add(meta, info, trackers, peers)
+            if file_index is not None:
+                stream.want(meta.files[file_index])
+            return stream
+
+    def _add(self, meta: Metainfo, info: bytes, trackers: list[str], peers: list) -> Stream:
+        directory = self.root / meta.info_hash
+        directory.mkdir(parents=True, exist_ok=True)
+        params = lt.add_torrent_params()
+        params.ti = torrent_info(info, trackers)
+        params.save_path = str(directory)
+        params.peers = [(str(host), int(port)) for host, port in peers]
+        params.file_priorities = [UNWANTED] * len(meta.files)
+        params.flags |= lt.torrent_flags.sequential_download
+        params.flags &= ~lt.torrent_flags.auto_managed
+        params.flags &= ~lt.torrent_flags.paused
+        handle = self.session.add_torrent(params)
+        stream = Stream(self, meta, handle, directory)
+        self.streams[meta.info_hash] = stream
+        return stream
+
+    def stop(self, info_hash: str) -> bool:
+        """Stop the stream and delete its files; False when it was not running."""
+        with self._lock:
+            stream = self.streams.pop(info_hash, None)
+        if stream is None:
+            return False
+        try:
+            self.session.remove_torrent(stream.handle, lt.session.delete_files)
+        finally:
+            shutil.rmtree(stream.directory, ignore_errors=True)
+        return True
+
+    def close(self) -> None:
+        self.closed = True
+        for info_hash in list(self.streams):
+            self.stop(info_hash)
+
+    # -- housekeeping -----------------------------------------------------------------------
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _run_pump(self) -> None:
+        while not self.closed:
+            try:
+                self.pump()
+            except Exception:  # the pump must outlive any one bad alert or stream
+                log.exception("torrent pump failed")
+            if any(stream.reading for stream in list(self.streams.values())):
+                time.sleep(BUSY_PUMP_SECONDS)
+            else:
+                self._wake.wait(PUMP_SECONDS)
+                self._wake.clear()
+
+    def pump(self) -> None:
+        for alert in self._session.pop_alerts():
+            if isinstance(alert, lt.read_piece_alert):
+                stream = self._stream_of(alert.handle)
+                if stream is not None:
+                    failed = alert.error.value() != 0
+                    stream.deliver(alert.piece, None if failed else bytes(alert.buffer))
+            elif alert.category() & lt.alert_category.error:
+                log.warning("libtorrent: %s", alert.message())
+
+    def _stream_of(self, handle: lt.torrent_handle) -> Stream | None:
+        try:
+            return self.streams.get(str(handle.info_hashes().v1))
+        except RuntimeError:  # the torrent is gone
+            return None
+
+    def disk_usage(self) -> int:
+        return sum(s.committed_bytes for s in self.streams.values())

@@ -1,0 +1,58 @@
+"""Wire shapes of the torrents domain: the original server's (``status: STREAM_READY``,
+``streamUrl``...) in camelCase, inside the envelope."""
+from __future__ import annotations
+
+import marshmallow as ma
+
+from app.catalog.schemas import Text
+from app.core.schemas import CamelSchema
+
+
+
+
+class StreamRequestSchema(CamelSchema):
+    magnet = Text(max_length=8192, metadata={
+        "description": "A magnet link (xt=urn:btih:...; its tr trackers and x.pe peer hints are used)"})
+    info_hash = Text(max_length=40, metadata={"description": "A v1 info-hash: 40 hex digits or 32 base32 characters"})
+    file_index = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=0, max=100_000),
+                                   metadata={"description": "The file to stream (default: the episode asked for, "
+                                                            "else the largest video)"})
+    season = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=0, max=1000))
+    episode = ma.fields.Integer(strict=True, validate=ma.validate.Range(min=0, max=10_000))
+
+    @ma.validates_schema
+    def _source(self, data, **kwargs):
+        if not data.get("magnet") and not data.get("info_hash"):
+            raise ma.ValidationError("a magnet link or an info-hash is required", "magnet")
+        if data.get("season") is not None and data.get("episode") is None:
+            raise ma.ValidationError("season needs episode", "episode")
+
+
+class TorrentFileSchema(CamelSchema):
+    index = ma.fields.Integer(required=True)
+    path = ma.fields.String(required=True)
+    size = ma.fields.Integer(required=True)
+    kind = ma.fields.String(required=True, metadata={"enum": ["video", "subtitle", "other"]})
+
+
+class TorrentSubtitleSchema(CamelSchema):
+    file_index = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    language = ma.fields.String(allow_none=True)
+    url = ma.fields.String(required=True, metadata={"description": "The track as WebVTT (signed like streamUrl)"})
+
+
+class StreamReadySchema(CamelSchema):
+    status = ma.fields.String(required=True, metadata={"enum": ["STREAM_READY"]})
+    stream_url = ma.fields.String(required=True, metadata={
+        "description": "The file's bytes with Range support, signed and expiring (a <video> src)"})
+    hls_url = ma.fields.String(allow_none=True)
+    info_hash = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    video_file = ma.fields.String(required=True)
+    file_index = ma.fields.Integer(required=True)
+    size = ma.fields.Integer(required=True)
+    mime_type = ma.fields.String(required=True)
+    expires_at = ma.fields.Integer(required=True, metadata={"description": "When the signed URLs expire (epoch s)"})
+    subtitles = ma.fields.List(ma.fields.Nested(TorrentSubtitleSchema), required=True)
+    files = ma.fields.List(ma.fields.Nested(TorrentFileSchema), required=True)

@@ -1,0 +1,263 @@
+"""The torrents domain's door: a magnet in, a signed stream URL out, and the bytes behind it.
+
+``request_stream`` (web) parses the source, finds the torrent's stored metadata or has a
+``torrents`` worker fetch it within the deadline, chooses the file and hands the stream to the
+engine. ``open_file`` (the process serving the stream routes) checks the signed token and
+returns what to send; a stream that is not running (an idle stop, a restart) is started again
+from the stored metadata, so the token alone is enough to play.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from flask import current_app, has_request_context, request
+from sqlalchemy.exc import IntegrityError
+
+from app.core.signed_urls import TokenRefused, signed_query, stream_key, verify
+from app.errors import AppError, NotFoundError, ValidationError
+from app.extensions import db, redis
+from app.torrents import keys
+from app.torrents.engine import Engine, Stream, StreamError
+from app.torrents.files import FileChoiceError, TorrentFile, choose_file, display_name
+from app.torrents.magnets import MagnetError, TorrentSource, parse_source
+from app.torrents.metainfo import Metainfo, MetainfoError, read_info
+from app.torrents.models import Torrent
+
+FETCH_TASK = "workers.torrents.fetch_metadata"
+URL_ROOT = "/api/v1/torrents/stream/"
+ENGINE = "torrent_engine"
+
+
+class TorrentError(AppError):
+    code, status, message = "STREAM_FAILED", 502, "The torrent could not be streamed"
+
+
+class StreamTokenError(AppError):
+    code, status, message = "STREAM_TOKEN_INVALID", 403, "The stream URL is not valid"
+
+
+def init_app(app) -> None:
+    app.extensions[ENGINE] = None  # made by the first stream of the process (never before a fork)
+
+
+def engine() -> Engine:
+    extensions = current_app.extensions
+    if extensions.get(ENGINE) is None:
+        extensions[ENGINE] = Engine(current_app.config)
+    return extensions[ENGINE]
+
+
+# -- metadata -----------------------------------------------------------------------------------
+def source_from(body: dict) -> TorrentSource:
+    try:
+        return parse_source(body.get("magnet"), body.get("info_hash"))
+    except MagnetError as exc:
+        raise ValidationError(f"{exc.field} {exc}", field=exc.field, status=400) from None
+
+
+def stored(info_hash: str) -> Torrent | None:
+    return db.session.get(Torrent, info_hash)
+
+
+def metadata_for(source: TorrentSource) -> Torrent:
+    """The stored torrent, fetched by a ``torrents`` worker first when it is new."""
+    record = stored(source.info_hash)
+    if record is None:
+        _fetch_in_worker(source)
+        db.session.expire_all()
+        record = stored(source.info_hash)
+        if record is None:
+            raise TorrentError("The metadata was fetched but could not be stored")
+    record.last_requested_at = datetime.now(timezone.utc)
+    db.session.commit()
+    return record
+
+
+def _fetch_in_worker(source: TorrentSource) -> None:
+    timeout = current_app.config["TORRENT_METADATA_TIMEOUT"]
+    reply = keys.metadata_reply(secrets.token_hex(12))
+    payload = {"info_hash": source.info_hash, "name": source.name, "trackers": list(source.trackers),
+               "peers": [list(p) for p in source.peers]}
+    # a task still queued after the deadline is dropped: nobody waits for it any more
+    current_app.extensions["celery"].send_task(FETCH_TASK, args=(payload, reply, timeout), queue="torrents",
+                                               ignore_result=True, expires=timeout + 5)
+    deadline = time.monotonic() + timeout + 5  # the worker's own deadline, plus its set-up
+    while time.monotonic() < deadline:
+        # short waits: the client's read timeout stays shorter than any one of them
+        answer = redis.client.blpop([reply], timeout=1)
+        if answer:
+            outcome = json.loads(answer[1])
+            if outcome["ok"]:
+                return
+            if outcome["code"] == "NO_SEEDS":
+                raise AppError("No peer of this torrent answered: it has no seeds reachable now",
+                               code="NO_SEEDS", status=503, details={"infoHash": source.info_hash})
+            if outcome["code"] == "METADATA_TIMEOUT":
+                break
+            raise TorrentError(outcome.get("message") or "The metadata could not be read",
+                               details={"infoHash": source.info_hash})
+    raise AppError(f"The torrent's metadata did not arrive within {timeout:g} s", code="METADATA_TIMEOUT",
+                   status=504, details={"infoHash": source.info_hash, "timeoutSeconds": timeout})
+
+
+def fetch_metadata(payload: dict, reply: str, timeout: float) -> str:
+    """The ``torrents`` worker's side: fetch, store, and tell the waiting request."""
+    from app.torrents import metadata
+
+    source = TorrentSource(payload["info_hash"], payload.get("name"), tuple(payload.get("trackers") or ()),
+                           tuple((host, int(port)) for host, port in payload.get("peers") or ()))
+    if stored(source.info_hash) is not None:
+        outcome = {"ok": True}
+    else:
+        fetched = metadata.fetch(current_app.config, source, timeout)
+        if fetched.info is None:
+            outcome = {"ok": False, "code": "NO_SEEDS" if fetched.peers_seen == 0 else "METADATA_TIMEOUT"}
+        else:
+            outcome = _store(source, fetched.info, fetched.peers)
+    redis.client.rpush(reply, json.dumps(outcome))
+    redis.client.expire(reply, int(timeout) + 60)
+    return outcome.get("code", "STORED")
+
+
+def _store(source: TorrentSource, info: bytes, peers_met) -> dict:
+    try:
+        meta = read_info(info, source.info_hash)
+    except MetainfoError as exc:
+        return {"ok": False, "code": "STREAM_FAILED", "message": f"The torrent's metadata is not usable: {exc}"}
+    peers = [list(p) for p in dict.fromkeys([*source.peers, *peers_met])]
+    record = Torrent(info_hash=meta.info_hash, name=display_name(meta.name), info=info, total_size=meta.total_size,
+                     piece_length=meta.piece_length, num_pieces=meta.num_pieces, file_count=len(meta.files),
+                     trackers=list(source.trackers), peers=peers)
+    db.session.add(record)
+    try:
+        db.session.commit()
+    except IntegrityError:  # stored meanwhile by another fetch: the same bytes, by their hash
+        db.session.rollback()
+    return {"ok": True}
+
+
+# -- streams ------------------------------------------------------------------------------------
+def request_stream(body: dict, user_id: int | None) -> dict:
+    source = source_from(body)
+    record = metadata_for(source)
+    meta = read_info(record.info)
+    try:
+        chosen = choose_file(list(meta.files), body.get("file_index"), body.get("season"), body.get("episode"))
+    except FileChoiceError as exc:
+        status = 422 if exc.code == "NO_VIDEO_FILE" else 400
+        details = {"fields": {exc.field: [str(exc)]}} if exc.field else None
+        raise AppError(str(exc), code=exc.code, status=status, details=details) from None
+    stream = _start(record, chosen.index)
+    if user_id:
+        stream.users.add(user_id)
+    return describe(record, meta, chosen)
+
+
+def _start(record: Torrent, file_index: int) -> Stream:
+    try:
+        return engine().open(record.info, record.trackers, record.peers, file_index)
+    except StreamError as exc:
+        raise AppError(str(exc), code=exc.code, status=exc.status) from None
+    except RuntimeError as exc:  # libtorrent refused the torrent
+        raise TorrentError(f"The streamer could not start the torrent: {exc}") from None
+
+
+def _public_base() -> str:
+    return request.host_url.rstrip("/") if has_request_context() else ""
+
+
+def stream_prefix(info_hash: str) -> str:
+    return f"{URL_ROOT}{info_hash}/"
+
+
+def _key() -> bytes:
+    return stream_key(current_app.config["SECRET_KEY"], current_app.config["STREAM_SIGNING_KEY"])
+
+
+def _kind(file: TorrentFile) -> str:
+    return "video" if file.is_video else "subtitle" if file.is_subtitle else "other"
+
+
+def describe(record: Torrent, meta: Metainfo, chosen: TorrentFile) -> dict:
+    query, expires = signed_query(_key(), stream_prefix(record.info_hash), current_app.config["STREAM_URL_TTL"])
+    base = f"{_public_base()}{URL_ROOT}{record.info_hash}"
+    return {
+        "status": "STREAM_READY",
+        "stream_url": f"{base}/{chosen.index}?{query}",
+        "hls_url": None,
+        "info_hash": record.info_hash,
+        "name": record.name,
+        "video_file": display_name(chosen.name),
+        "file_index": chosen.index,
+        "size": chosen.size,
+        "mime_type": chosen.mimetype,
+        "expires_at": expires,
+        "subtitles": [],
+        "files": [{"index": f.index, "path": display_name(f.path, 1024), "size": f.size, "kind": _kind(f)}
+                  for f in meta.files if not f.pad],
+    }
+
+
+def check_token(info_hash: str, exp: str | None, st: str | None) -> None:
+    prefix = stream_prefix(info_hash)
+    try:
+        verify(_key(), prefix, prefix, exp, st)
+    except TokenRefused as refused:
+        if refused.reason == "expired":
+            raise StreamTokenError("The stream URL has expired; ask for a new one",
+                                   code="STREAM_TOKEN_EXPIRED") from None
+        if refused.reason == "missing":
+            raise StreamTokenError("The stream URL carries no token (exp and st)") from None
+        raise StreamTokenError("The stream URL's token is not valid for this torrent") from None
+
+
+@dataclass(frozen=True)
+class OpenFile:
+    stream: Stream
+    file: TorrentFile
+
+
+def open_file(info_hash: str, file_index: int | None, exp: str | None, st: str | None) -> OpenFile:
+    """The running stream and file a signed URL names, started again from the stored metadata
+    when the streamer is not running it."""
+    info_hash = path_hash(info_hash)
+    check_token(info_hash, exp, st)
+    stream = engine().get(info_hash)
+    if stream is None:
+        record = stored(info_hash)
+        if record is None:
+            raise NotFoundError("This torrent is not known here; ask for a stream first", code="STREAM_NOT_FOUND")
+        meta = read_info(record.info)
+        index = file_index if file_index is not None else _default_index(meta)
+        stream = _start(record, index) if meta.file(index) else None
+    meta = stream.meta if stream else None
+    index = file_index if file_index is not None else _default_index(meta)
+    file = meta.file(index) if meta else None
+    if file is None or file.pad:
+        raise NotFoundError("The torrent has no such file", code="FILE_NOT_FOUND")
+    return OpenFile(stream, file)
+
+
+def _default_index(meta: Metainfo) -> int:
+    try:
+        return choose_file(list(meta.files)).index
+    except FileChoiceError:
+        return -1
+
+
+def path_hash(text: str) -> str:
+    """An info-hash from a URL path: 40 hex digits, any case; anything else names nothing."""
+    if len(text) != 40 or any(c not in "0123456789abcdefABCDEF" for c in text):
+        raise NotFoundError("No torrent has this info-hash", code="STREAM_NOT_FOUND")
+    return text.lower()
+
+
+def stop_stream(info_hash: str) -> dict:
+    info_hash = path_hash(info_hash)
+    if not engine().stop(info_hash):
+        raise NotFoundError("No stream of this torrent is running", code="STREAM_NOT_FOUND")
+    return {"info_hash": info_hash, "stopped": True}

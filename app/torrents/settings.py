@@ -1,0 +1,39 @@
+"""Torrent settings: the metadata deadline, the streamer's download directory, disk budget and
+idle timeout, the read-ahead, and what the libtorrent sessions may use of the network."""
+from __future__ import annotations
+
+import os
+
+from config.env import env_bool, env_float, env_int, env_list, env_str
+
+
+def read_settings(config) -> dict:
+    settings = {
+        # how long POST /stream waits for a magnet's metadata (504 METADATA_TIMEOUT after it)
+        "TORRENT_METADATA_TIMEOUT": env_float("TORRENT_METADATA_TIMEOUT", 60.0),
+        # where the streamer downloads (one directory per info-hash); its own, never shared
+        "TORRENT_DOWNLOAD_DIR": env_str("TORRENT_DOWNLOAD_DIR", "") or os.path.join(config.STORAGE_DIR, "torrents"),
+        # streams nobody has read for this long stop and their files go
+        "TORRENT_IDLE_TIMEOUT": env_int("TORRENT_IDLE_TIMEOUT", 300),
+        # the most the streamer's streams may take on disk, counted as the whole of every chosen file
+        "TORRENT_DISK_BUDGET": env_int("TORRENT_DISK_BUDGET", 50 * 1024 ** 3),
+        # a read waits this long for a missing piece, then ends cleanly so the player asks again
+        "TORRENT_READ_WAIT": env_float("TORRENT_READ_WAIT", 20.0),
+        # the read-ahead window, in seconds of video at the file's bitrate
+        "TORRENT_READAHEAD_SECONDS": env_float("TORRENT_READAHEAD_SECONDS", 30.0),
+        "TORRENT_LISTEN_INTERFACES": env_str("TORRENT_LISTEN_INTERFACES", "0.0.0.0:6881,[::]:6881"),
+        "TORRENT_DHT": env_bool("TORRENT_DHT", True),
+        "TORRENT_LSD": env_bool("TORRENT_LSD", True),
+        "TORRENT_UPNP": env_bool("TORRENT_UPNP", False),
+        "TORRENT_NATPMP": env_bool("TORRENT_NATPMP", False),
+        "TORRENT_DHT_BOOTSTRAP": env_list("TORRENT_DHT_BOOTSTRAP", [
+            "router.bittorrent.com:6881", "dht.transmissionbt.com:6881", "router.utorrent.com:6881"]),
+        # bytes per second the streamer uploads (0: no limit), local peers included
+        "TORRENT_UPLOAD_LIMIT": env_int("TORRENT_UPLOAD_LIMIT", 0),
+        "TORRENT_STREAM_RATE_LIMIT": env_str("TORRENT_STREAM_RATE_LIMIT", "3000 per minute"),
+    }
+    if settings["TORRENT_METADATA_TIMEOUT"] <= 0:
+        raise RuntimeError("TORRENT_METADATA_TIMEOUT must be positive")
+    if settings["TORRENT_DISK_BUDGET"] <= 0:
+        raise RuntimeError("TORRENT_DISK_BUDGET must be a positive number of bytes")
+    return settings
