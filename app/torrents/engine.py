@@ -16,7 +16,7 @@ import logging
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import libtorrent as lt
@@ -29,9 +29,12 @@ from app.torrents.sessions import new_session
 log = logging.getLogger(__name__)
 
 CHUNK = 256 * 1024
+MAX_NAME_BYTES = 255
+PIECE_MAP_BEFORE, PIECE_MAP_AFTER = 8, 55  # the piece map: 64 pieces around the playhead
 CACHE_BYTES = 32 * 1024 * 1024  # per stream
 POLL_SECONDS = 0.01
 PUMP_SECONDS = 0.25  # between alert rounds when no piece read waits
+TICK_SECONDS = 1.0  # idle sweep and progress reports
 BUSY_PUMP_SECONDS = 0.003  # while one does
 WANTED, UNWANTED = 4, 0
 
@@ -72,6 +75,7 @@ class Stream:
         self.last_active = time.monotonic()
         self.first_byte_seconds: float | None = None
         self._readers: dict[int, Reader] = {}
+        self._playhead: Reader | None = None
         self._deadlined: set[int] = set()
         self._frontiers: dict[int, int] = {}  # a file's offset -> its first missing piece
         self._pending: dict[int, _PieceWaiter] = {}  # read_piece calls not answered yet
@@ -82,13 +86,20 @@ class Stream:
     def span(self, file: TorrentFile) -> Span:
         return Span(file.offset, file.size, self.meta.piece_length)
 
-    def path_of(self, file: TorrentFile) -> Path:
-        """Where the file's bytes are on disk: inside the stream's directory, or refused."""
-        root = self.directory.resolve()
+    @staticmethod
+    def check_path(directory: Path, file: TorrentFile) -> Path:
+        """Where the file's bytes go on disk: inside ``directory``, or refused. libtorrent has
+        sanitised the path already (``..``, absolute paths, NUL); this holds whatever it missed."""
+        root = directory.resolve()
         path = (root / file.path).resolve()
-        if "\x00" in file.path or not path.is_relative_to(root) or path == root:
+        parts = file.path.split("/")
+        if ("\x00" in file.path or not path.is_relative_to(root) or path == root
+                or any(len(part.encode()) > MAX_NAME_BYTES or part in ("", ".", "..") for part in parts)):
             raise UnsafePath(file.path)
         return path
+
+    def path_of(self, file: TorrentFile) -> Path:
+        return self.check_path(self.directory, file)
 
     def want(self, file: TorrentFile) -> None:
         self.path_of(file)
@@ -121,14 +132,17 @@ class Stream:
         return piece
 
     def _hurry(self, reader: Reader) -> None:
-        """Deadlines for the pieces ahead of ``reader`` that have none yet, unless the sequential
-        picker is about to bring them anyway."""
+        """A deadline for the piece ``reader`` waits for, and for the window ahead of it unless
+        the sequential picker is about to bring that anyway."""
         file = reader.file
         span = self.span(file)
-        if sequential_reaches(span.piece_at(reader.position), self._frontier(span)):
-            return
-        rate = self.handle.status().download_rate
-        for piece, ms in self.engine.read_ahead.plan(span, reader.position, self._bitrate(file), rate):
+        piece = span.piece_at(min(reader.position, max(0, span.size - 1)))
+        if sequential_reaches(piece, self._frontier(span)):
+            plan = [(piece, 0)]
+        else:
+            rate = self.handle.status().download_rate
+            plan = self.engine.read_ahead.plan(span, reader.position, self._bitrate(file), rate)
+        for piece, ms in plan:
             if piece not in self._deadlined and not self.has(piece):
                 self.handle.set_piece_deadline(piece, ms)
                 self._deadlined.add(piece)
@@ -144,6 +158,7 @@ class Stream:
     def _move(self, reader: Reader, position: int) -> None:
         with self._lock:
             reader.position = position
+            self._playhead = reader
             self.last_active = time.monotonic()
             self._hurry(reader)
 
@@ -154,6 +169,7 @@ class Stream:
             reading = [span.piece_at(r.position) for r in self._readers.values() if r.file.index == file.index]
             reader = Reader(file, start)
             self._readers[reader.id] = reader
+            self._playhead = reader
             self.last_active = time.monotonic()
             if is_seek(span.piece_at(start), reading) and self._deadlined:
                 self._replan()
@@ -169,6 +185,52 @@ class Stream:
     @property
     def reader_count(self) -> int:
         return len(self._readers)
+
+    def status(self) -> dict:
+        """What the status endpoint and the progress events show: how far it is, how fast,
+        with whom, and the pieces around the most recent reader."""
+        status = self.handle.status(lt.status_flags_t.query_pieces)
+        have = status.pieces
+        done_per_file = self.handle.file_progress(lt.torrent_handle.piece_granularity)
+        wanted = [self.meta.files[i] for i in sorted(self.wanted)]
+        size = sum(f.size for f in wanted)
+        done = sum(done_per_file[f.index] for f in wanted)
+        if size and done >= size:
+            state = "complete"
+        elif str(status.state).startswith("checking"):
+            state = "checking"
+        elif status.num_peers == 0 and done == 0:
+            state = "connecting"
+        else:
+            state = "downloading"
+        latest = self._playhead  # the latest read, open or finished
+        playhead = piece_map = None
+        if latest is not None:
+            span = self.span(latest.file)
+            piece = span.piece_at(min(latest.position, max(0, span.size - 1)))
+            first, last = max(span.first_piece, piece - PIECE_MAP_BEFORE), min(span.last_piece,
+                                                                                piece + PIECE_MAP_AFTER)
+            playhead = {"file_index": latest.file.index, "position": latest.position, "piece": piece}
+            piece_map = {"first_piece": first, "pieces": "".join("1" if have[p] else "0" for p in range(first, last + 1))}
+        return {
+            "info_hash": self.info_hash,
+            "name": self.meta.name,
+            "state": state,
+            "progress": round(100.0 * done / size, 2) if size else 0.0,
+            "downloaded": done,
+            "size": size,
+            "download_rate": status.download_payload_rate,
+            "upload_rate": status.upload_payload_rate,
+            "peers": status.num_peers,
+            "seeds": status.num_seeds,
+            "readers": len(self._readers),
+            "file_indexes": [f.index for f in wanted],
+            "piece_length": self.meta.piece_length,
+            "playhead": playhead,
+            "piece_map": piece_map,
+            "time_to_first_byte": round(self.first_byte_seconds, 3) if self.first_byte_seconds is not None else None,
+            "idle_seconds": round(time.monotonic() - self.last_active, 1) if not self._readers else 0.0,
+        }
 
     def wait_for(self, piece: int, timeout: float) -> bool:
         """Wait (cooperatively) until ``piece`` has passed its hash check."""
@@ -212,6 +274,13 @@ class Stream:
             waiter.data = data
             waiter.done.set()
 
+    def release_waiters(self) -> None:
+        """The stream stopped: whoever waits for a piece stops waiting."""
+        with self._lock:
+            waiters, self._pending = list(self._pending.values()), {}
+        for waiter in waiters:
+            waiter.done.set()
+
     @property
     def reading(self) -> bool:
         return bool(self._pending)
@@ -249,17 +318,38 @@ class _PieceWaiter:
         self.data: bytes | None = None
 
 
+class BudgetExceeded(StreamError):
+    def __init__(self, needed: int, budget: int, in_use: int) -> None:
+        super().__init__(f"The streamer's disk budget ({budget} bytes) has no room for {needed} more bytes: "
+                         f"{in_use} are held by streams being watched", "DISK_BUDGET_EXCEEDED", 507)
+        self.needed, self.budget, self.in_use = needed, budget, in_use
+
+
+# why a stream stopped, as its status tells it afterwards
+STOPPED_IDLE, STOPPED_DELETED, STOPPED_EVICTED = "idle", "deleted", "evicted"
+
+
 class Engine:
-    def __init__(self, config) -> None:
+    """One libtorrent session and its streams. ``on_tick(stream)`` is called by the pump about
+    once a second for every running stream; ``on_stop(info_hash, reason)`` when one stops."""
+
+    def __init__(self, config, on_tick: Callable[[Stream], None] | None = None,
+                 on_stop: Callable[[str, str], None] | None = None) -> None:
         self.config = config
         self.root = Path(config["TORRENT_DOWNLOAD_DIR"])
         self.read_ahead = ReadAhead(seconds=config["TORRENT_READAHEAD_SECONDS"])
+        self.idle_timeout = config["TORRENT_IDLE_TIMEOUT"]
+        self.budget = config["TORRENT_DISK_BUDGET"]
+        self.on_tick = on_tick
+        self.on_stop = on_stop
         self.streams: dict[str, Stream] = {}
+        self.stopped: dict[str, str] = {}  # info-hash -> why, for status after the stop
         self.closed = False
         self._session: lt.session | None = None
         self._lock = threading.RLock()
         self._pump: threading.Thread | None = None
         self._wake = threading.Event()
+        self._last_tick = 0.0
 
     @property
     def session(self) -> lt.session:
@@ -276,48 +366,84 @@ class Engine:
         return self.streams.get(info_hash)
 
     def open(self, info: bytes, trackers: list[str], peers: list, file_index: int | None = None) -> Stream:
-        """The running stream of this torrent, added from its info dictionary when new."""
+        """The running stream of this torrent, added from its info dictionary when new, with
+        ``file_index`` wanted. Room on disk is made first (idle streams go, oldest first), or
+        ``BudgetExceeded`` says why there is none."""
         meta = read_info(info)
         with self._lock:
             stream = self.streams.get(meta.info_hash)
+            file = meta.file(file_index) if file_index is not None else None
+            if file is not None:
+                if stream is not None:
+                    stream.path_of(file)
+                else:
+                    Stream.check_path(self.root / meta.info_hash, file)
+            needed = file.size if file is not None and (stream is None or file.index not in stream.wanted) else 0
+            if needed:
+                self._make_room(needed, keep=meta.info_hash)
             if stream is None:
-                stream = self._add(meta, info, trackers, peers)
-            if file_index is not None:
-                stream.want(meta.files[file_index])
+                stream = self._add(meta, info, trackers, peers, file)
+            if file is not None:
+                stream.want(file)
+            self.stopped.pop(meta.info_hash, None)
             return stream
 
-    def _add(self, meta: Metainfo, info: bytes, trackers: list[str], peers: list) -> Stream:
+    def _make_room(self, needed: int, keep: str) -> None:
+        if needed > self.budget:
+            raise BudgetExceeded(needed, self.budget, 0)
+        idle = sorted((s for s in self.streams.values() if s.reader_count == 0 and s.info_hash != keep),
+                      key=lambda s: s.last_active)
+        while self.disk_usage() + needed > self.budget and idle:
+            self.stop(idle.pop(0).info_hash, STOPPED_EVICTED)
+        if self.disk_usage() + needed > self.budget:
+            raise BudgetExceeded(needed, self.budget, self.disk_usage())
+
+    def _add(self, meta: Metainfo, info: bytes, trackers: list[str], peers: list,
+             file: TorrentFile | None) -> Stream:
         directory = self.root / meta.info_hash
         directory.mkdir(parents=True, exist_ok=True)
         params = lt.add_torrent_params()
         params.ti = torrent_info(info, trackers)
         params.save_path = str(directory)
         params.peers = [(str(host), int(port)) for host, port in peers]
-        params.file_priorities = [UNWANTED] * len(meta.files)
+        # the file wanted from the start: a torrent added with nothing wanted forgets sequential
+        # order once a file is wanted (measured: random pieces)
+        params.file_priorities = [WANTED if file is not None and i == file.index else UNWANTED
+                                  for i in range(len(meta.files))]
         params.flags |= lt.torrent_flags.sequential_download
         params.flags &= ~lt.torrent_flags.auto_managed
         params.flags &= ~lt.torrent_flags.paused
         handle = self.session.add_torrent(params)
         stream = Stream(self, meta, handle, directory)
+        if file is not None:
+            stream.wanted.add(file.index)
         self.streams[meta.info_hash] = stream
         return stream
 
-    def stop(self, info_hash: str) -> bool:
+    def stop(self, info_hash: str, reason: str = STOPPED_DELETED) -> bool:
         """Stop the stream and delete its files; False when it was not running."""
         with self._lock:
             stream = self.streams.pop(info_hash, None)
-        if stream is None:
-            return False
+            if stream is None:
+                return False
+            self.stopped[info_hash] = reason
         try:
             self.session.remove_torrent(stream.handle, lt.session.delete_files)
         finally:
             shutil.rmtree(stream.directory, ignore_errors=True)
+            stream.release_waiters()
+        log.info("torrent stream %s stopped (%s)", info_hash, reason)
+        if self.on_stop is not None:
+            self.on_stop(info_hash, reason)
         return True
 
     def close(self) -> None:
         self.closed = True
         for info_hash in list(self.streams):
             self.stop(info_hash)
+
+    def disk_usage(self) -> int:
+        return sum(s.committed_bytes for s in self.streams.values())
 
     # -- housekeeping -----------------------------------------------------------------------
     def wake(self) -> None:
@@ -327,6 +453,10 @@ class Engine:
         while not self.closed:
             try:
                 self.pump()
+                if time.monotonic() - self._last_tick >= TICK_SECONDS:
+                    self._last_tick = time.monotonic()
+                    self.sweep_idle()
+                    self._tick()
             except Exception:  # the pump must outlive any one bad alert or stream
                 log.exception("torrent pump failed")
             if any(stream.reading for stream in list(self.streams.values())):
@@ -345,11 +475,26 @@ class Engine:
             elif alert.category() & lt.alert_category.error:
                 log.warning("libtorrent: %s", alert.message())
 
+    def sweep_idle(self, now: float | None = None) -> list[str]:
+        """Stop every stream nobody has read for the idle timeout."""
+        now = time.monotonic() if now is None else now
+        idle = [s.info_hash for s in list(self.streams.values())
+                if s.reader_count == 0 and now - s.last_active >= self.idle_timeout]
+        for info_hash in idle:
+            self.stop(info_hash, STOPPED_IDLE)
+        return idle
+
+    def _tick(self) -> None:
+        if self.on_tick is None:
+            return
+        for stream in list(self.streams.values()):
+            try:
+                self.on_tick(stream)
+            except Exception:
+                log.exception("torrent progress report failed")
+
     def _stream_of(self, handle: lt.torrent_handle) -> Stream | None:
         try:
             return self.streams.get(str(handle.info_hashes().v1))
         except RuntimeError:  # the torrent is gone
             return None
-
-    def disk_usage(self) -> int:
-        return sum(s.committed_bytes for s in self.streams.values())

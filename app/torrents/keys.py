@@ -7,3 +7,13 @@ from app.core.keys import key
 def metadata_reply(token: str) -> str:
     """List: the metadata task pushes its outcome here for the one request waiting on it."""
     return key("torrents", "metadata-reply", token)
+
+
+def status(info_hash: str) -> str:
+    """JSON: a running stream's status, written by its streamer about once a second (short TTL)."""
+    return key("torrents", "status", info_hash)
+
+
+def stopped(info_hash: str) -> str:
+    """Why the stream of this torrent stopped last (idle, deleted, evicted)."""
+    return key("torrents", "stopped", info_hash)

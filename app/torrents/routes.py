@@ -9,7 +9,7 @@ from app.core.api import cross_field_rules
 from app.core.envelope import envelope, ok
 from app.core.identity import auth_required, current_identity
 from app.torrents import service
-from app.torrents.schemas import StreamReadySchema, StreamRequestSchema
+from app.torrents.schemas import StopResultSchema, StreamReadySchema, StreamRequestSchema, TorrentStatusSchema
 
 blp = Blueprint("torrents", __name__, description="Torrent streaming: magnet in, HTTP Range out while it downloads")
 
@@ -36,6 +36,7 @@ class Streams(MethodView):
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY", description="NO_VIDEO_FILE")
     @blp.alt_response(502, response="BAD_GATEWAY", description="STREAM_FAILED")
     @blp.alt_response(503, response="SERVICE_UNAVAILABLE", description="NO_SEEDS")
+    @blp.alt_response(507, response="INSUFFICIENT_STORAGE", description="DISK_BUDGET_EXCEEDED")
     @blp.alt_response(504, response="GATEWAY_TIMEOUT", description="METADATA_TIMEOUT")
     @cross_field_rules(**SOURCE_RULES)
     def post(self, body):
@@ -47,8 +48,19 @@ class Streams(MethodView):
 @blp.route("/stream/<info_hash>")
 class StreamByHash(MethodView):
     @auth_required
-    @blp.response(200, envelope())
+    @blp.response(200, envelope(StopResultSchema))
     @blp.alt_response(404, response="NOT_FOUND")
     def delete(self, info_hash: str):
         """Stop a stream and delete its downloaded files"""
         return ok(service.stop_stream(info_hash))
+
+
+@blp.route("/stream/<info_hash>/status")
+class StreamStatus(MethodView):
+    @auth_required
+    @blp.response(200, envelope(TorrentStatusSchema))
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, info_hash: str):
+        """A stream's state, progress, rates, peers and seeds, the pieces around the playhead and
+        its time to first byte (also sent as Socket.IO torrent_progress to the user who asked)"""
+        return ok(service.stream_status(info_hash))

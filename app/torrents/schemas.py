@@ -56,3 +56,43 @@ class StreamReadySchema(CamelSchema):
     expires_at = ma.fields.Integer(required=True, metadata={"description": "When the signed URLs expire (epoch s)"})
     subtitles = ma.fields.List(ma.fields.Nested(TorrentSubtitleSchema), required=True)
     files = ma.fields.List(ma.fields.Nested(TorrentFileSchema), required=True)
+
+
+class PlayheadSchema(CamelSchema):
+    file_index = ma.fields.Integer(required=True)
+    position = ma.fields.Integer(required=True, metadata={"description": "The byte the latest reader is at"})
+    piece = ma.fields.Integer(required=True)
+
+
+class PieceMapSchema(CamelSchema):
+    first_piece = ma.fields.Integer(required=True)
+    pieces = ma.fields.String(required=True, metadata={
+        "description": "One character per piece from firstPiece: 1 verified, 0 missing (64 around the playhead)"})
+
+
+class TorrentStatusSchema(CamelSchema):
+    info_hash = ma.fields.String(required=True)
+    name = ma.fields.String(allow_none=True)
+    state = ma.fields.String(required=True, metadata={
+        "enum": ["connecting", "checking", "downloading", "complete", "stopped"]})
+    stopped_because = ma.fields.String(allow_none=True, metadata={"enum": ["idle", "deleted", "evicted", None]})
+    progress = ma.fields.Float(metadata={"description": "Percent of the files being streamed that is verified"})
+    downloaded = ma.fields.Integer()
+    size = ma.fields.Integer()
+    download_rate = ma.fields.Integer(metadata={"description": "Bytes per second"})
+    upload_rate = ma.fields.Integer(metadata={"description": "Bytes per second"})
+    peers = ma.fields.Integer()
+    seeds = ma.fields.Integer()
+    readers = ma.fields.Integer(metadata={"description": "Responses reading it now"})
+    file_indexes = ma.fields.List(ma.fields.Integer())
+    piece_length = ma.fields.Integer()
+    playhead = ma.fields.Nested(PlayheadSchema, allow_none=True)
+    piece_map = ma.fields.Nested(PieceMapSchema, allow_none=True)
+    time_to_first_byte = ma.fields.Float(allow_none=True, metadata={
+        "description": "Seconds from the stream's start to its first verified byte out"})
+    idle_seconds = ma.fields.Float(allow_none=True)
+
+
+class StopResultSchema(CamelSchema):
+    info_hash = ma.fields.String(required=True)
+    stopped = ma.fields.Boolean(required=True)

@@ -21,7 +21,7 @@ from app.core.signed_urls import TokenRefused, signed_query, stream_key, verify
 from app.errors import AppError, NotFoundError, ValidationError
 from app.extensions import db, redis
 from app.torrents import keys
-from app.torrents.engine import Engine, Stream, StreamError
+from app.torrents.engine import BudgetExceeded, Engine, Stream, StreamError
 from app.torrents.files import FileChoiceError, TorrentFile, choose_file, display_name
 from app.torrents.magnets import MagnetError, TorrentSource, parse_source
 from app.torrents.metainfo import Metainfo, MetainfoError, read_info
@@ -44,11 +44,45 @@ def init_app(app) -> None:
     app.extensions[ENGINE] = None  # made by the first stream of the process (never before a fork)
 
 
+STATUS_TTL = 5
+STOPPED_TTL = 24 * 3600
+
+
 def engine() -> Engine:
     extensions = current_app.extensions
     if extensions.get(ENGINE) is None:
-        extensions[ENGINE] = Engine(current_app.config)
+        app = current_app._get_current_object()
+
+        def on_tick(stream: Stream) -> None:
+            with app.app_context():
+                _report(stream)
+
+        def on_stop(info_hash: str, reason: str) -> None:
+            with app.app_context():
+                _stopped(info_hash, reason)
+
+        extensions[ENGINE] = Engine(current_app.config, on_tick=on_tick, on_stop=on_stop)
     return extensions[ENGINE]
+
+
+def _report(stream: Stream) -> None:
+    """Once a second from the pump: the status for other processes, progress for the users."""
+    status = stream.status()
+    redis.client.set(keys.status(stream.info_hash), json.dumps(status), ex=STATUS_TTL)
+    if stream.users:
+        from app.platform import sockets
+        from app.torrents.schemas import TorrentStatusSchema
+
+        payload = TorrentStatusSchema().dump(status)
+        for user_id in list(stream.users):
+            sockets.to_user(str(user_id), "torrent_progress", payload)
+
+
+def _stopped(info_hash: str, reason: str) -> None:
+    pipe = redis.client.pipeline()
+    pipe.delete(keys.status(info_hash))
+    pipe.set(keys.stopped(info_hash), reason, ex=STOPPED_TTL)
+    pipe.execute()
 
 
 # -- metadata -----------------------------------------------------------------------------------
@@ -161,7 +195,9 @@ def _start(record: Torrent, file_index: int) -> Stream:
     try:
         return engine().open(record.info, record.trackers, record.peers, file_index)
     except StreamError as exc:
-        raise AppError(str(exc), code=exc.code, status=exc.status) from None
+        details = ({"neededBytes": exc.needed, "budgetBytes": exc.budget, "inUseBytes": exc.in_use}
+                   if isinstance(exc, BudgetExceeded) else None)
+        raise AppError(str(exc), code=exc.code, status=exc.status, details=details) from None
     except RuntimeError as exc:  # libtorrent refused the torrent
         raise TorrentError(f"The streamer could not start the torrent: {exc}") from None
 
@@ -254,6 +290,24 @@ def path_hash(text: str) -> str:
     if len(text) != 40 or any(c not in "0123456789abcdefABCDEF" for c in text):
         raise NotFoundError("No torrent has this info-hash", code="STREAM_NOT_FOUND")
     return text.lower()
+
+
+def stream_status(info_hash: str) -> dict:
+    """The live status where this process runs the stream, else what its streamer last wrote,
+    else why it stopped."""
+    info_hash = path_hash(info_hash)
+    stream = engine().get(info_hash)
+    if stream is not None:
+        return stream.status()
+    published = redis.client.get(keys.status(info_hash))
+    if published:
+        return json.loads(published)
+    record = stored(info_hash)
+    reason = redis.client.get(keys.stopped(info_hash))
+    if record is None and reason is None:
+        raise NotFoundError("No stream of this torrent is known", code="STREAM_NOT_FOUND")
+    return {"info_hash": info_hash, "name": record.name if record else None, "state": "stopped",
+            "stopped_because": reason.decode() if isinstance(reason, bytes) else reason}
 
 
 def stop_stream(info_hash: str) -> dict:

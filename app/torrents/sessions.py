@@ -23,6 +23,9 @@ def settings_pack(config, *, user_agent: str = "Marquee") -> dict:
         "request_timeout": 10,
         "piece_timeout": 10,
         "allow_multiple_connections_per_ip": True,
+        # a stream is "finished" whenever its wanted files are: keep the seeds connected, or the
+        # next file wanted (another episode) would wait minutes to reconnect
+        "close_redundant_connections": False,
         "upload_rate_limit": config["TORRENT_UPLOAD_LIMIT"],
     }
     return pack

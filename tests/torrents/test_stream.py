@@ -169,3 +169,50 @@ def test_a_seek_far_ahead_answers_before_the_download_gets_there(start_stream, s
     assert seek.status_code == 206 and seek.content == source[at:at + 65536]
     # sequentially, 80 % of the file at 1 MB/s is 8 s away; a deadline brings it in a piece's time
     assert took < 4, f"the seek took {took:.2f}s"
+
+
+def test_no_zero_byte_is_ever_served_while_pieces_arrive(start_stream):
+    """Reads all over a file that is still downloading: a byte libtorrent has not verified (or
+    not yet written) would show as zero, and the source has none."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.support.swarm import Seeder
+
+    own = Seeder(upload_limit=2 * 1024 * 1024)  # its own: no other stream shares its rate
+    own.wait_listening()
+    try:
+        _read_everywhere(start_stream, own, ThreadPoolExecutor)
+    finally:
+        own.close()
+
+
+def _read_everywhere(start_stream, seeder, ThreadPoolExecutor):
+    source = random_bytes(4 * 1024 * 1024).replace(b"\0", b"\1")
+    movie = seeder.seed("NoZeros.mp4", {"NoZeros.mp4": source}, piece_length=128 * 1024)
+    ready = start_stream(magnet=movie.magnet)
+    ranges = [(at, at + 99_999) for at in range(0, len(source) - 100_000, len(source) // 12)]
+
+    def read(span):
+        answer = requests.get(ready["streamUrl"], headers={"Range": f"bytes={span[0]}-{span[1]}"}, timeout=60)
+        return span, answer.status_code, answer.content
+
+    with ThreadPoolExecutor(6) as pool:
+        for (start, end), status, content in pool.map(read, ranges):
+            assert status == 206
+            assert b"\0" not in content
+            assert content == source[start:end + 1]
+
+
+def test_the_next_episode_of_a_pack_streams_after_the_first_finished(start_stream, seeder):
+    """A torrent whose wanted file is complete is "finished"; wanting another file must not wait
+    for the seed to come back."""
+    pack = seeder.seed("Show.S01", {"Show.S01E01.mp4": random_bytes(600_000), "Show.S01E02.mp4": random_bytes(700_000)})
+    first = start_stream(magnet=pack.magnet, season=1, episode=1)
+    assert first["videoFile"] == "Show.S01E01.mp4"
+    assert requests.get(first["streamUrl"], timeout=30).content == pack.content("Show.S01E01.mp4")
+    time.sleep(1.5)  # let it settle as finished
+    second = start_stream(infoHash=pack.info_hash, season=1, episode=2)
+    assert second["videoFile"] == "Show.S01E02.mp4" and second["fileIndex"] == 1
+    started = time.monotonic()
+    assert requests.get(second["streamUrl"], timeout=30).content == pack.content("Show.S01E02.mp4")
+    assert time.monotonic() - started < 10
