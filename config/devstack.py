@@ -1,7 +1,7 @@
 """``make run``: the embedded development stack on one machine.
 
 Starts a private Redis when REDIS_URL is unset, migrates the SQLite (or DATABASE_URL) database,
-seeds the admin account and demo data, then runs web + worker + torrents + beat through honcho from the
+seeds the admin account and demo data, then runs web + streamer + worker + torrents + beat through honcho from the
 Procfile. Ctrl-C stops every process it started, the Redis included. Safe to run twice.
 """
 from __future__ import annotations
@@ -36,6 +36,7 @@ def _banner(env: dict) -> None:
         f"  Swagger UI   {base}/docs",
         f"  Health       {base}/health",
         f"  Metrics      {base}/metrics",
+        *([f"  Streamer     {env['STREAMERS']}"] if env.get("STREAMERS") else []),
         f"  Redis        {env['REDIS_URL']}",
         f"  Database     {env.get('DATABASE_URL', 'sqlite:///instance/marquee.db')}",
         f"  Admin        {admin_email}" + ("" if os.environ.get("ADMIN_PASSWORD") else f" / {DEV_ADMIN_PASSWORD} (development default)"),
@@ -54,6 +55,10 @@ def run(processes: list[str]) -> int:
     env.setdefault("ADMIN_PASSWORD", DEV_ADMIN_PASSWORD)
     (ROOT / "instance").mkdir(exist_ok=True)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    # the streamer of the Procfile serves torrent bytes; the web process sends players there
+    if "streamer" in processes:
+        env.setdefault("STREAMER_PORT", "5100")
+        env.setdefault("STREAMERS", f"http://127.0.0.1:{env['STREAMER_PORT']}")
 
     redis = None
     if not env.get("REDIS_URL"):
@@ -91,7 +96,7 @@ def run(processes: list[str]) -> int:
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "run"
     if command == "run":
-        return run(argv[1:] or ["web", "worker", "torrents", "beat"])
+        return run(argv[1:] or ["web", "streamer", "worker", "torrents", "beat"])
     print("usage: python -m config.devstack run [process ...]", file=sys.stderr)
     return 2
 

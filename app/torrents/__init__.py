@@ -7,8 +7,9 @@ DOMAIN = Domain(
     models="app.torrents.models",
     mounts=(
         Mount("torrents", "app.torrents.routes:blp", "/api/v1/torrents"),
-        # the bytes: the one mount the streamer role serves
+        # the bytes and the control routes web processes call: what the streamer role serves
         Mount("stream", "app.torrents.stream_files:blp", "/api/v1/torrents/stream", in_api=False),
+        Mount("stream", "app.torrents.streamer_routes:blp", "/api/v1/torrents/streamer", in_api=False),
     ),
     tasks="workers.torrents",
     queue="torrents",

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from app.core.signed_urls import TokenRefused, signed_query, stream_key, verify
 from app.errors import AppError, NotFoundError, ValidationError
 from app.extensions import db, redis
-from app.torrents import keys
+from app.torrents import keys, streamers
 from app.torrents.engine import BudgetExceeded, Engine, Stream, StreamError
 from app.torrents.files import FileChoiceError, TorrentFile, choose_file, display_name
 from app.torrents.magnets import MagnetError, TorrentSource, parse_source
@@ -185,21 +185,38 @@ def request_stream(body: dict, user_id: int | None) -> dict:
         status = 422 if exc.code == "NO_VIDEO_FILE" else 400
         details = {"fields": {exc.field: [str(exc)]}} if exc.field else None
         raise AppError(str(exc), code=exc.code, status=status, details=details) from None
-    stream = _start(record, chosen.index)
-    if user_id:
-        stream.users.add(user_id)
-    return describe(record, meta, chosen)
+    streamer = streamers.routed(record.info_hash)
+    if streamer is None:
+        _start(record, chosen.index, user_id)
+        base = _public_base()
+    else:
+        streamers.start(streamer, record.info_hash, chosen.index, user_id)
+        base = streamer.public_url
+    return describe(record, meta, chosen, base)
 
 
-def _start(record: Torrent, file_index: int) -> Stream:
+def start_here(info_hash: str, file_index: int, user_id: int | None) -> None:
+    """The streamer's side of a start: the stored torrent, running in this process's engine."""
+    record = stored(path_hash(info_hash))
+    if record is None:
+        raise NotFoundError("This torrent's metadata is not stored", code="STREAM_NOT_FOUND")
+    if read_info(record.info).file(file_index) is None:
+        raise ValidationError(f"The torrent has no file {file_index}", field="fileIndex")
+    _start(record, file_index, user_id)
+
+
+def _start(record: Torrent, file_index: int, user_id: int | None = None) -> Stream:
     try:
-        return engine().open(record.info, record.trackers, record.peers, file_index)
+        stream = engine().open(record.info, record.trackers, record.peers, file_index)
     except StreamError as exc:
         details = ({"neededBytes": exc.needed, "budgetBytes": exc.budget, "inUseBytes": exc.in_use}
                    if isinstance(exc, BudgetExceeded) else None)
         raise AppError(str(exc), code=exc.code, status=exc.status, details=details) from None
     except RuntimeError as exc:  # libtorrent refused the torrent
         raise TorrentError(f"The streamer could not start the torrent: {exc}") from None
+    if user_id:
+        stream.users.add(user_id)
+    return stream
 
 
 def _public_base() -> str:
@@ -218,9 +235,9 @@ def _kind(file: TorrentFile) -> str:
     return "video" if file.is_video else "subtitle" if file.is_subtitle else "other"
 
 
-def describe(record: Torrent, meta: Metainfo, chosen: TorrentFile) -> dict:
+def describe(record: Torrent, meta: Metainfo, chosen: TorrentFile, public_base: str) -> dict:
     query, expires = signed_query(_key(), stream_prefix(record.info_hash), current_app.config["STREAM_URL_TTL"])
-    base = f"{_public_base()}{URL_ROOT}{record.info_hash}"
+    base = f"{public_base}{URL_ROOT}{record.info_hash}"
     return {
         "status": "STREAM_READY",
         "stream_url": f"{base}/{chosen.index}?{query}",
@@ -312,6 +329,18 @@ def stream_status(info_hash: str) -> dict:
 
 def stop_stream(info_hash: str) -> dict:
     info_hash = path_hash(info_hash)
-    if not engine().stop(info_hash):
+    streamer = streamers.routed(info_hash)
+    stopped = stop_here(info_hash) if streamer is None else streamers.stop(streamer, info_hash)
+    if not stopped:
         raise NotFoundError("No stream of this torrent is running", code="STREAM_NOT_FOUND")
     return {"info_hash": info_hash, "stopped": True}
+
+
+def stop_here(info_hash: str) -> bool:
+    return engine().stop(path_hash(info_hash))
+
+
+def redirect_to_streamer(info_hash: str) -> str | None:
+    """Where a stream URL that reached a web process belongs, when streamers serve the bytes."""
+    streamer = streamers.routed(info_hash.lower())
+    return streamer.public_url if streamer is not None else None

@@ -3,6 +3,7 @@ idle timeout, the read-ahead, and what the libtorrent sessions may use of the ne
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 from config.env import env_bool, env_float, env_int, env_list, env_str
 
@@ -31,9 +32,21 @@ def read_settings(config) -> dict:
         # bytes per second the streamer uploads (0: no limit), local peers included
         "TORRENT_UPLOAD_LIMIT": env_int("TORRENT_UPLOAD_LIMIT", 0),
         "TORRENT_STREAM_RATE_LIMIT": env_str("TORRENT_STREAM_RATE_LIMIT", "3000 per minute"),
+        # the streamer processes, as browsers reach them; empty: the web process streams itself
+        "STREAMERS": env_list("STREAMERS", []),
+        # the same streamers as the web process reaches them (a private network), in the same order
+        "STREAMER_INTERNAL_URLS": env_list("STREAMER_INTERNAL_URLS", []),
+        "STREAMER_TIMEOUT": env_float("STREAMER_TIMEOUT", 10.0),
     }
     if settings["TORRENT_METADATA_TIMEOUT"] <= 0:
         raise RuntimeError("TORRENT_METADATA_TIMEOUT must be positive")
     if settings["TORRENT_DISK_BUDGET"] <= 0:
         raise RuntimeError("TORRENT_DISK_BUDGET must be a positive number of bytes")
+    for name in ("STREAMERS", "STREAMER_INTERNAL_URLS"):
+        for url in settings[name]:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+                raise RuntimeError(f"{name}: {url!r} is not a base URL such as http://streamer-1:5100")
+    if settings["STREAMER_INTERNAL_URLS"] and len(settings["STREAMER_INTERNAL_URLS"]) != len(settings["STREAMERS"]):
+        raise RuntimeError("STREAMER_INTERNAL_URLS must name the same streamers as STREAMERS, in the same order")
     return settings

@@ -9,7 +9,7 @@ early, so the player asks again from where it stopped.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, redirect, request
 from flask_limiter import ExemptionScope
 
 from app.errors import AppError
@@ -30,6 +30,9 @@ limiter.limit(_stream_limit)(blp)
 @blp.route("/<info_hash>", methods=["GET", "HEAD"])
 @blp.route("/<info_hash>/<int:file_index>", methods=["GET", "HEAD"])
 def stream_file(info_hash: str, file_index: int | None = None):
+    streamer = service.redirect_to_streamer(info_hash)
+    if streamer is not None:  # a web process, with streamers to serve the bytes: send the player there
+        return redirect(f"{streamer}{request.full_path.rstrip('?')}", code=307)
     opened = service.open_file(info_hash, file_index, request.args.get("exp"), request.args.get("st"))
     stream, file = opened.stream, opened.file
     size = file.size

@@ -87,6 +87,8 @@ def test_one_worker_alone_finishes_the_job_and_the_first_chunk_plays_early(clien
         stream = client.get(f"/api/v1/content/{content_id}/stream", headers=user_headers)
         if stream.status_code == 200 and growing is None:
             playlist, urls = _segments(client, stream.get_json()["data"]["renditions"][0]["url"])
+            # the job as it is now: the one read above may predate the first chunk's publication
+            job = client.get(f"/api/v1/admin/transcode/{job_id}", headers=admin_headers).get_json()["data"]
             growing = {"state": job["state"], "playlist": playlist, "segments": len(urls),
                        "playable": job["playableSeconds"], "first": client.get(urls[0]).status_code}
         time.sleep(0.1)

@@ -111,3 +111,21 @@ def test_seeks_and_the_sequential_frontier():
     assert is_seek(80, [10, 11])
     assert sequential_reaches(3, 0)
     assert not sequential_reaches(40, 0)
+
+
+def test_rendezvous_routing_is_stable_balanced_and_moves_little_when_a_streamer_joins():
+    import hashlib
+
+    from app.torrents.routing import Streamer, pick
+
+    three = [Streamer(f"http://s{n}:5100", f"http://s{n}:5100") for n in range(3)]
+    hashes = [hashlib.sha1(str(n).encode()).hexdigest() for n in range(3000)]
+    before = {h: pick(h, three) for h in hashes}
+    assert before == {h: pick(h, list(reversed(three))) for h in hashes}  # order does not matter
+    counts = [sum(1 for s in before.values() if s == node) for node in three]
+    assert all(800 < c < 1200 for c in counts)
+    four = [*three, Streamer("http://s3:5100", "http://s3:5100")]
+    after = {h: pick(h, four) for h in hashes}
+    moved = [h for h in hashes if after[h] != before[h]]
+    assert all(after[h] == four[3] for h in moved)  # only to the new streamer
+    assert 600 < len(moved) < 900  # about a quarter
