@@ -17,3 +17,8 @@ def status(info_hash: str) -> str:
 def stopped(info_hash: str) -> str:
     """Why the stream of this torrent stopped last (idle, deleted, evicted)."""
     return key("torrents", "stopped", info_hash)
+
+
+def indexer_caps(name: str) -> str:
+    """JSON: a Torznab indexer's search modes and their parameters (null: it would not say)."""
+    return key("torrents", "indexer-caps", name)

@@ -96,3 +96,53 @@ class TorrentStatusSchema(CamelSchema):
 class StopResultSchema(CamelSchema):
     info_hash = ma.fields.String(required=True)
     stopped = ma.fields.Boolean(required=True)
+
+
+class SearchArgsSchema(CamelSchema):
+    query = Text(max_length=200, metadata={"description": "Words to search for"})
+    imdb_id = Text(validate=ma.validate.Regexp(r"^tt\d{7,10}$", error="Must be an IMDb id such as tt0111161"),
+                   metadata={"description": "An IMDb id (tt followed by digits)"})
+    season = ma.fields.Integer(validate=ma.validate.Range(min=0, max=1000))
+    episode = ma.fields.Integer(validate=ma.validate.Range(min=0, max=10_000))
+    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=200))
+
+    @ma.validates_schema
+    def _something_to_search(self, data, **kwargs):
+        if not data.get("query") and not data.get("imdb_id"):
+            raise ma.ValidationError("query or imdbId is required", "query")
+
+
+class ReleaseSchema(CamelSchema):
+    title = ma.fields.String(required=True)
+    info_hash = ma.fields.String(required=True)
+    magnet = ma.fields.String(required=True)
+    size = ma.fields.Integer(allow_none=True)
+    seeders = ma.fields.Integer(required=True)
+    leechers = ma.fields.Integer(required=True)
+    quality = ma.fields.String(allow_none=True, metadata={"description": "Guessed from the title: 2160p, 1080p, "
+                                                                          "720p, 480p or CAM"})
+    codec = ma.fields.String(allow_none=True, metadata={"description": "Guessed from the title: HEVC, AV1, H.264, "
+                                                                        "VP9 or XviD"})
+    indexers = ma.fields.List(ma.fields.String(), required=True)
+    published_at = ma.fields.String(allow_none=True)
+
+
+class FailedIndexerSchema(CamelSchema):
+    indexer = ma.fields.String(required=True)
+    reason = ma.fields.String(required=True)
+
+
+class SearchResultSchema(CamelSchema):
+    results = ma.fields.List(ma.fields.Nested(ReleaseSchema), required=True, metadata={
+        "description": "Best first: seeded before unseeded, real releases before camera copies, then seeders, "
+                       "resolution and size; one per info-hash"})
+    total = ma.fields.Integer(required=True)
+    failed_indexers = ma.fields.List(ma.fields.Nested(FailedIndexerSchema), required=True)
+
+
+class TorrentHealthSchema(CamelSchema):
+    status = ma.fields.String(required=True, metadata={"enum": ["ok"]})
+    service = ma.fields.String(required=True)
+    streamers = ma.fields.Integer(required=True, metadata={"description": "0: the web process streams itself"})
+    indexers = ma.fields.Integer(required=True)
+    timestamp = ma.fields.String(required=True)

@@ -344,3 +344,11 @@ def redirect_to_streamer(info_hash: str) -> str | None:
     """Where a stream URL that reached a web process belongs, when streamers serve the bytes."""
     streamer = streamers.routed(info_hash.lower())
     return streamer.public_url if streamer is not None else None
+
+
+def search_torrents(args: dict) -> dict:
+    from app.torrents import search
+    from app.torrents.torznab import Query
+
+    query = Query(args.get("query"), args.get("imdb_id"), args.get("season"), args.get("episode"))
+    return search.search(query, args["limit"])

@@ -37,6 +37,11 @@ def read_settings(config) -> dict:
         # the same streamers as the web process reaches them (a private network), in the same order
         "STREAMER_INTERNAL_URLS": env_list("STREAMER_INTERNAL_URLS", []),
         "STREAMER_TIMEOUT": env_float("STREAMER_TIMEOUT", 10.0),
+        # Torznab indexers (Jackett, Prowlarr): "name=url" or a URL, with its apikey, comma-separated
+        "TORZNAB_URLS": env_list("TORZNAB_URLS", []),
+        "TORZNAB_TIMEOUT": env_float("TORZNAB_TIMEOUT", 8.0),
+        "TORZNAB_USE_PROXY": env_bool("TORZNAB_USE_PROXY", True),
+        "TORZNAB_CAPS_TTL": env_int("TORZNAB_CAPS_TTL", 24 * 3600),
     }
     if settings["TORRENT_METADATA_TIMEOUT"] <= 0:
         raise RuntimeError("TORRENT_METADATA_TIMEOUT must be positive")
@@ -49,4 +54,7 @@ def read_settings(config) -> dict:
                 raise RuntimeError(f"{name}: {url!r} is not a base URL such as http://streamer-1:5100")
     if settings["STREAMER_INTERNAL_URLS"] and len(settings["STREAMER_INTERNAL_URLS"]) != len(settings["STREAMERS"]):
         raise RuntimeError("STREAMER_INTERNAL_URLS must name the same streamers as STREAMERS, in the same order")
+    from app.torrents.torznab import indexers_from
+
+    indexers_from(settings["TORZNAB_URLS"])  # a malformed entry stops the start, naming it
     return settings

@@ -17,16 +17,20 @@ from app.extensions import limiter
 from app.torrents import service
 
 blp = Blueprint("torrent_stream", __name__)
+legacy_blp = Blueprint("torrent_stream_original", __name__)  # the original server's /api/stream/<hash>
 
 
 def _stream_limit() -> str:
     return current_app.config["TORRENT_STREAM_RATE_LIMIT"]
 
 
-limiter.exempt(blp, flags=ExemptionScope.APPLICATION | ExemptionScope.DEFAULT)
-limiter.limit(_stream_limit)(blp)
+for _blueprint in (blp, legacy_blp):
+    limiter.exempt(_blueprint, flags=ExemptionScope.APPLICATION | ExemptionScope.DEFAULT)
+    limiter.limit(_stream_limit)(_blueprint)
 
 
+@legacy_blp.route("/<info_hash>", methods=["GET", "HEAD"])
+@legacy_blp.route("/<info_hash>/<int:file_index>", methods=["GET", "HEAD"])
 @blp.route("/<info_hash>", methods=["GET", "HEAD"])
 @blp.route("/<info_hash>/<int:file_index>", methods=["GET", "HEAD"])
 def stream_file(info_hash: str, file_index: int | None = None):
