@@ -32,6 +32,23 @@ stream_for = streams.stream_for
 check_room = uploads.check_room
 
 
+def subtitles_as_webvtt(data: bytes) -> str:
+    """SubRip or WebVTT bytes as WebVTT, for other domains' subtitle files; ``ValueError`` (a
+    ``SubtitleError``) when they are neither."""
+    from app.media.subtitles import to_webvtt
+
+    return to_webvtt(data)
+
+
+def ffmpeg_path() -> str:
+    """The ffmpeg this deployment transcodes with (``FFMPEG_BINARY``, the system's, or the wheel's)."""
+    from flask import current_app
+
+    from app.media.ffmpeg import ffmpeg_binary
+
+    return ffmpeg_binary(current_app.config["FFMPEG_BINARY"])
+
+
 def init_app(app) -> None:
     """Admin sockets hear job progress; playback sessions carry a title's signed stream;
     ``/health/storage`` checks the configured store."""

@@ -76,6 +76,8 @@ class Stream:
         self.first_byte_seconds: float | None = None
         self._readers: dict[int, Reader] = {}
         self._playhead: Reader | None = None
+        # the HLS form of its files (app/torrents/hls.py): probes, and the segment runs in flight
+        self.remux: dict = {"probes": {}, "running": {}, "lock": threading.Lock()}
         self._deadlined: set[int] = set()
         self._frontiers: dict[int, int] = {}  # a file's offset -> its first missing piece
         self._pending: dict[int, _PieceWaiter] = {}  # read_piece calls not answered yet

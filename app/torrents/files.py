@@ -103,3 +103,51 @@ def display_name(text: str, limit: int = 255) -> str:
     """A name from a torrent as text a client may show: no control characters, bounded."""
     cleaned = "".join(c for c in text if c.isprintable())
     return cleaned[:limit] or "unnamed"
+
+
+_LANGUAGE_NAMES = {
+    "english": "en", "eng": "en", "spanish": "es", "spa": "es", "espanol": "es", "french": "fr", "fre": "fr",
+    "fra": "fr", "francais": "fr", "german": "de", "ger": "de", "deu": "de", "deutsch": "de", "italian": "it",
+    "ita": "it", "portuguese": "pt", "por": "pt", "brazilian": "pt", "russian": "ru", "rus": "ru", "arabic": "ar",
+    "ara": "ar", "dutch": "nl", "dut": "nl", "nld": "nl", "turkish": "tr", "tur": "tr", "chinese": "zh",
+    "chi": "zh", "zho": "zh", "japanese": "ja", "jpn": "ja", "korean": "ko", "kor": "ko", "polish": "pl",
+    "pol": "pl", "swedish": "sv", "swe": "sv", "hindi": "hi", "hin": "hi", "indonesian": "id", "ind": "id",
+    "malay": "ms", "may": "ms", "msa": "ms", "urdu": "ur", "urd": "ur", "persian": "fa", "per": "fa", "fas": "fa",
+}
+_LANGUAGE_CODES = {"en", "es", "fr", "de", "it", "pt", "ru", "ar", "nl", "tr", "zh", "ja", "ko", "pl", "sv", "hi",
+                   "id", "ms", "ur", "fa", "he", "el", "cs", "da", "fi", "no", "ro", "hu", "th", "vi", "uk", "bn"}
+
+
+def subtitle_language(name: str) -> str | None:
+    """The language a subtitle file's name gives (``Movie.en.srt``, ``2_English.srt``,
+    ``movie.eng.forced.srt``), as an ISO 639-1 code; None when it gives none."""
+    stem = PurePosixPath(name).stem.lower()
+    tokens = [t for t in re.split(r"[^a-z]+", stem) if t]
+    for token in reversed(tokens):
+        if token in _LANGUAGE_NAMES:
+            return _LANGUAGE_NAMES[token]
+        if token in _LANGUAGE_CODES and len(tokens) > 1:  # "en" alone could be a title
+            return token
+    return None
+
+
+def subtitles_for(files: list[TorrentFile], video: TorrentFile) -> list[TorrentFile]:
+    """The subtitle files that go with ``video``: all of them when it is the torrent's only
+    video, else those named after it (its stem) or sitting in its folder or a subtitles folder
+    beside it and naming no other video."""
+    subtitles = [f for f in files if f.is_subtitle]
+    videos = [f for f in files if f.is_video and not SAMPLE.search(f.name)]
+    if len(videos) <= 1:
+        return subtitles
+    stem = PurePosixPath(video.path).stem.lower()
+    others = [PurePosixPath(v.path).stem.lower() for v in videos if v.index != video.index]
+    chosen = []
+    for subtitle in subtitles:
+        lowered = subtitle.path.lower()
+        if stem in lowered:
+            chosen.append(subtitle)
+        elif not any(other in lowered for other in others) and PurePosixPath(subtitle.path).parent in (
+                PurePosixPath(video.path).parent, PurePosixPath(video.path).parent / "Subs",
+                PurePosixPath(video.path).parent / "subs"):
+            chosen.append(subtitle)
+    return chosen

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
+from urllib.parse import urlencode
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -22,10 +23,12 @@ from app.errors import AppError, NotFoundError, ValidationError
 from app.extensions import db, redis
 from app.torrents import keys, streamers
 from app.torrents.engine import BudgetExceeded, Engine, Stream, StreamError
-from app.torrents.files import FileChoiceError, TorrentFile, choose_file, display_name
+from app.torrents.files import (FileChoiceError, TorrentFile, choose_file, display_name, subtitle_language,
+                                subtitles_for)
 from app.torrents.magnets import MagnetError, TorrentSource, parse_source
 from app.torrents.metainfo import Metainfo, MetainfoError, read_info
 from app.torrents.models import Torrent
+from app.torrents.remux import needs_hls
 
 FETCH_TASK = "workers.torrents.fetch_metadata"
 URL_ROOT = "/api/v1/torrents/stream/"
@@ -45,6 +48,7 @@ def init_app(app) -> None:
 
 
 STATUS_TTL = 5
+MAX_SUBTITLE_BYTES = 5 * 1024 * 1024
 STOPPED_TTL = 24 * 3600
 
 
@@ -214,6 +218,10 @@ def _start(record: Torrent, file_index: int, user_id: int | None = None) -> Stre
         raise AppError(str(exc), code=exc.code, status=exc.status, details=details) from None
     except RuntimeError as exc:  # libtorrent refused the torrent
         raise TorrentError(f"The streamer could not start the torrent: {exc}") from None
+    file = stream.meta.file(file_index)
+    if file is not None and file.is_video:
+        for subtitle in subtitles_for(list(stream.meta.files), file):  # tiny, and wanted from the start
+            stream.want(subtitle)
     if user_id:
         stream.users.add(user_id)
     return stream
@@ -241,7 +249,7 @@ def describe(record: Torrent, meta: Metainfo, chosen: TorrentFile, public_base: 
     return {
         "status": "STREAM_READY",
         "stream_url": f"{base}/{chosen.index}?{query}",
-        "hls_url": None,
+        "hls_url": f"{base}/{chosen.index}/hls/index.m3u8?{query}" if needs_hls(chosen.suffix) else None,
         "info_hash": record.info_hash,
         "name": record.name,
         "video_file": display_name(chosen.name),
@@ -249,7 +257,9 @@ def describe(record: Torrent, meta: Metainfo, chosen: TorrentFile, public_base: 
         "size": chosen.size,
         "mime_type": chosen.mimetype,
         "expires_at": expires,
-        "subtitles": [],
+        "subtitles": [{"file_index": f.index, "name": display_name(f.name), "language": subtitle_language(f.name),
+                       "url": f"{base}/{f.index}/subtitles.vtt?{query}"}
+                      for f in subtitles_for(list(meta.files), chosen)],
         "files": [{"index": f.index, "path": display_name(f.path, 1024), "size": f.size, "kind": _kind(f)}
                   for f in meta.files if not f.pad],
     }
@@ -276,23 +286,52 @@ class OpenFile:
 
 def open_file(info_hash: str, file_index: int | None, exp: str | None, st: str | None) -> OpenFile:
     """The running stream and file a signed URL names, started again from the stored metadata
-    when the streamer is not running it."""
+    when the streamer is not running it (or not that file: the disk budget is asked first)."""
     info_hash = path_hash(info_hash)
     check_token(info_hash, exp, st)
     stream = engine().get(info_hash)
-    if stream is None:
+    if stream is not None:
+        meta = stream.meta
+    else:
         record = stored(info_hash)
         if record is None:
             raise NotFoundError("This torrent is not known here; ask for a stream first", code="STREAM_NOT_FOUND")
         meta = read_info(record.info)
-        index = file_index if file_index is not None else _default_index(meta)
-        stream = _start(record, index) if meta.file(index) else None
-    meta = stream.meta if stream else None
     index = file_index if file_index is not None else _default_index(meta)
-    file = meta.file(index) if meta else None
+    file = meta.file(index)
     if file is None or file.pad:
         raise NotFoundError("The torrent has no such file", code="FILE_NOT_FOUND")
+    if stream is None or file.index not in stream.wanted:
+        record = stored(info_hash)
+        if record is None:
+            raise NotFoundError("This torrent is not known here; ask for a stream first", code="STREAM_NOT_FOUND")
+        stream = _start(record, file.index)
     return OpenFile(stream, file)
+
+
+def subtitle_vtt(info_hash: str, file_index: int, exp: str | None, st: str | None) -> str:
+    """A subtitle file of the torrent as WebVTT, once all its pieces are verified."""
+    from app.media import service as media
+
+    opened = open_file(info_hash, file_index, exp, st)
+    stream, file = opened.stream, opened.file
+    if not file.is_subtitle:
+        raise NotFoundError("This file is not a subtitle (SRT or WebVTT)", code="FILE_NOT_FOUND")
+    if file.size > MAX_SUBTITLE_BYTES:
+        raise AppError("The subtitle file is too large to serve", code="SUBTITLE_TOO_LARGE", status=422)
+    reader = stream.open_reader(file, 0)
+    try:
+        data = b"".join(stream.read(reader, 0, file.size - 1, current_app.config["TORRENT_READ_WAIT"])) \
+            if file.size else b""
+    finally:
+        stream.close_reader(reader)
+    if len(data) != file.size:
+        raise AppError("The subtitle file has not arrived yet; try again", code="STREAM_NOT_READY", status=503,
+                       headers={"Retry-After": "2"})
+    try:
+        return media.subtitles_as_webvtt(data)
+    except ValueError as exc:
+        raise AppError(f"The subtitle file cannot be read: {exc}", code="SUBTITLE_UNREADABLE", status=422) from None
 
 
 def _default_index(meta: Metainfo) -> int:
@@ -352,3 +391,51 @@ def search_torrents(args: dict) -> dict:
 
     query = Query(args.get("query"), args.get("imdb_id"), args.get("season"), args.get("episode"))
     return search.search(query, args["limit"])
+
+
+# -- HLS for files browsers cannot play -------------------------------------------------------
+SELF_URL_TTL = 3600
+
+
+def _own_source(info_hash: str, file_index: int) -> str:
+    """The file's byte URL on this very process, signed, for ffmpeg to read with Range."""
+    base = current_app.config["TORRENT_SELF_URL"] or f"http://127.0.0.1:{request.environ.get('SERVER_PORT', '80')}"
+    query, _ = signed_query(_key(), stream_prefix(info_hash), SELF_URL_TTL)
+    return f"{base.rstrip('/')}{URL_ROOT}{info_hash}/{file_index}?{query}"
+
+
+def _remuxable(info_hash: str, file_index: int, exp: str | None, st: str | None):
+    from app.media import service as media
+    from app.torrents import hls
+
+    opened = open_file(info_hash, file_index, exp, st)
+    if not opened.file.is_video:
+        raise NotFoundError("This file is not a video", code="FILE_NOT_FOUND")
+    ffmpeg, source = media.ffmpeg_path(), _own_source(opened.stream.info_hash, opened.file.index)
+    try:
+        found = hls.probe(opened.stream, opened.file, ffmpeg, source)
+    except hls.RemuxError as exc:
+        raise AppError(str(exc), code="REMUX_FAILED", status=502) from None
+    return opened, found, ffmpeg, source
+
+
+def hls_playlist(info_hash: str, file_index: int, exp: str, st: str) -> str:
+    """The VOD playlist of the file's HLS form: every segment, each URL carrying the token."""
+    from app.torrents.remux import playlist
+
+    _, found, _, _ = _remuxable(info_hash, file_index, exp, st)
+    query = urlencode({"exp": exp, "st": st})
+    return playlist(found.duration, lambda index: f"seg{index}.ts?{query}")
+
+
+def hls_segment(info_hash: str, file_index: int, index: int, exp: str, st: str):
+    from app.torrents import hls
+    from app.torrents.remux import segment_count
+
+    opened, found, ffmpeg, source = _remuxable(info_hash, file_index, exp, st)
+    if not 0 <= index < segment_count(found.duration):
+        raise NotFoundError("The playlist has no such segment", code="SEGMENT_NOT_FOUND")
+    try:
+        return hls.segment(opened.stream, opened.file, found, index, ffmpeg, source)
+    except hls.RemuxError as exc:
+        raise AppError(str(exc), code="REMUX_FAILED", status=502) from None

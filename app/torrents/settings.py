@@ -37,6 +37,8 @@ def read_settings(config) -> dict:
         # the same streamers as the web process reaches them (a private network), in the same order
         "STREAMER_INTERNAL_URLS": env_list("STREAMER_INTERNAL_URLS", []),
         "STREAMER_TIMEOUT": env_float("STREAMER_TIMEOUT", 10.0),
+        # how this process's ffmpeg reaches its own stream bytes (HLS); empty: 127.0.0.1 and its port
+        "TORRENT_SELF_URL": env_str("TORRENT_SELF_URL", ""),
         # Torznab indexers (Jackett, Prowlarr): "name=url" or a URL, with its apikey, comma-separated
         "TORZNAB_URLS": env_list("TORZNAB_URLS", []),
         "TORZNAB_TIMEOUT": env_float("TORZNAB_TIMEOUT", 8.0),

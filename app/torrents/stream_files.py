@@ -9,7 +9,7 @@ early, so the player asks again from where it stopped.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, redirect, request
+from flask import Blueprint, Response, current_app, redirect, request, send_file
 from flask_limiter import ExemptionScope
 
 from app.errors import AppError
@@ -69,3 +69,42 @@ def stream_file(info_hash: str, file_index: int | None = None):
             stream.close_reader(reader)
 
     return Response(body(), status=status, headers=headers, mimetype=file.mimetype, direct_passthrough=True)
+
+
+@legacy_blp.route("/<info_hash>/<int:file_index>/subtitles.vtt", methods=["GET", "HEAD"])
+@blp.route("/<info_hash>/<int:file_index>/subtitles.vtt", methods=["GET", "HEAD"])
+def subtitle_file(info_hash: str, file_index: int):
+    """A subtitle file of the torrent (SRT or WebVTT) as WebVTT, for a <track> element."""
+    streamer = service.redirect_to_streamer(info_hash)
+    if streamer is not None:
+        return redirect(f"{streamer}{request.full_path.rstrip('?')}", code=307)
+    text = service.subtitle_vtt(info_hash, file_index, request.args.get("exp"), request.args.get("st"))
+    return Response(text, mimetype="text/vtt", headers={"Cache-Control": "private, max-age=3600"})
+
+
+def _to_streamer(info_hash: str):
+    streamer = service.redirect_to_streamer(info_hash)
+    return redirect(f"{streamer}{request.full_path.rstrip('?')}", code=307) if streamer is not None else None
+
+
+@legacy_blp.route("/<info_hash>/<int:file_index>/hls/index.m3u8", methods=["GET", "HEAD"])
+@blp.route("/<info_hash>/<int:file_index>/hls/index.m3u8", methods=["GET", "HEAD"])
+def hls_playlist(info_hash: str, file_index: int):
+    """The HLS form of a file browsers cannot play: a VOD playlist of 6 s segments."""
+    elsewhere = _to_streamer(info_hash)
+    if elsewhere is not None:
+        return elsewhere
+    text = service.hls_playlist(info_hash, file_index, request.args.get("exp"), request.args.get("st"))
+    return Response(text, mimetype="application/vnd.apple.mpegurl", headers={"Cache-Control": "private, no-cache"})
+
+
+@legacy_blp.route("/<info_hash>/<int:file_index>/hls/seg<int:segment>.ts", methods=["GET", "HEAD"])
+@blp.route("/<info_hash>/<int:file_index>/hls/seg<int:segment>.ts", methods=["GET", "HEAD"])
+def hls_segment(info_hash: str, file_index: int, segment: int):
+    elsewhere = _to_streamer(info_hash)
+    if elsewhere is not None:
+        return elsewhere
+    path = service.hls_segment(info_hash, file_index, segment, request.args.get("exp"), request.args.get("st"))
+    response = send_file(path, mimetype="video/mp2t", conditional=True, max_age=3600)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
