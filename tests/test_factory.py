@@ -34,8 +34,12 @@ PROBE = textwrap.dedent("""
 
 
 def _build(role: str, test_env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", PROBE, role], cwd=ROOT, env={**test_env, "PATH": "/usr/bin:/bin"},
-                          capture_output=True, text=True, timeout=60)
+    import tempfile
+
+    # a streamer resumes the streams its download directory holds: this one has its own
+    env = {**test_env, "PATH": "/usr/bin:/bin", "TORRENT_DOWNLOAD_DIR": tempfile.mkdtemp(prefix="factory-torrents-")}
+    return subprocess.run([sys.executable, "-c", PROBE, role], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=60)
 
 
 def _built(role: str, test_env: dict) -> dict:

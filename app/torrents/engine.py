@@ -24,6 +24,7 @@ import libtorrent as lt
 from app.torrents.files import TorrentFile
 from app.torrents.metainfo import Metainfo, read_info, torrent_info
 from app.torrents.pieces import ReadAhead, Span, bitrate_of, is_seek, sequential_reaches
+from app.torrents import resume as saved_state
 from app.torrents.sessions import new_session
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ CACHE_BYTES = 32 * 1024 * 1024  # per stream
 POLL_SECONDS = 0.01
 PUMP_SECONDS = 0.25  # between alert rounds when no piece read waits
 TICK_SECONDS = 1.0  # idle sweep and progress reports
+SAVE_SECONDS = 10.0  # resume data of streams that changed, for a restart
 BUSY_PUMP_SECONDS = 0.003  # while one does
 WANTED, UNWANTED = 4, 0
 
@@ -112,6 +114,7 @@ class Stream:
             priorities = [WANTED if i in self.wanted else UNWANTED for i in range(len(self.meta.files))]
             self.handle.prioritize_files(priorities)
             self.handle.resume()
+            saved_state.write_state(self.directory, self.wanted)
 
     @property
     def committed_bytes(self) -> int:
@@ -352,6 +355,8 @@ class Engine:
         self._pump: threading.Thread | None = None
         self._wake = threading.Event()
         self._last_tick = 0.0
+        self._last_save = time.monotonic()
+        self._saving_answers = 0  # save_resume_data answers handled (success or failure)
 
     @property
     def session(self) -> lt.session:
@@ -401,26 +406,68 @@ class Engine:
             raise BudgetExceeded(needed, self.budget, self.disk_usage())
 
     def _add(self, meta: Metainfo, info: bytes, trackers: list[str], peers: list,
-             file: TorrentFile | None) -> Stream:
+             file: TorrentFile | None, wanted: set[int] | None = None,
+             saved: lt.add_torrent_params | None = None) -> Stream:
         directory = self.root / meta.info_hash
         directory.mkdir(parents=True, exist_ok=True)
-        params = lt.add_torrent_params()
+        wanted = set(wanted or ()) | ({file.index} if file is not None else set())
+        params = saved if saved is not None else lt.add_torrent_params()
         params.ti = torrent_info(info, trackers)
         params.save_path = str(directory)
         params.peers = [(str(host), int(port)) for host, port in peers]
         # the file wanted from the start: a torrent added with nothing wanted forgets sequential
         # order once a file is wanted (measured: random pieces)
-        params.file_priorities = [WANTED if file is not None and i == file.index else UNWANTED
-                                  for i in range(len(meta.files))]
+        params.file_priorities = [WANTED if i in wanted else UNWANTED for i in range(len(meta.files))]
         params.flags |= lt.torrent_flags.sequential_download
         params.flags &= ~lt.torrent_flags.auto_managed
         params.flags &= ~lt.torrent_flags.paused
         handle = self.session.add_torrent(params)
         stream = Stream(self, meta, handle, directory)
-        if file is not None:
-            stream.wanted.add(file.index)
+        stream.wanted |= wanted
+        saved_state.write_state(directory, stream.wanted)
         self.streams[meta.info_hash] = stream
         return stream
+
+    def resume(self, stored: Callable[[str], tuple[bytes, list, list] | None]) -> list[str]:
+        """Start again every stream a previous run of this streamer left on disk, from the stored
+        metadata (``stored(info_hash)``: info dictionary, trackers, peers) and libtorrent's resume
+        data, so neither the metadata nor a piece already verified is fetched again. A directory
+        whose torrent the database no longer knows is deleted."""
+        resumed = []
+        for info_hash, directory, wanted in saved_state.saved(self.root):
+            if info_hash in self.streams:
+                continue
+            record = stored(info_hash)
+            if record is None:
+                shutil.rmtree(directory, ignore_errors=True)
+                continue
+            info, trackers, peers = record
+            meta = read_info(info)
+            wanted = {i for i in wanted if meta.file(i) is not None}
+            try:
+                with self._lock:
+                    self._add(meta, info, trackers, peers, None, wanted, saved_state.resume_params(directory))
+            except (RuntimeError, StreamError) as exc:
+                log.warning("torrent stream %s could not be resumed: %s", info_hash, exc)
+                continue
+            resumed.append(info_hash)
+        if resumed:
+            log.info("resumed %d torrent stream(s): %s", len(resumed), ", ".join(resumed))
+        return resumed
+
+    def save_all(self, timeout: float = 3.0) -> int:
+        """Write every stream's resume data now (a shutdown): ask, then wait for the answers."""
+        if self._session is None:
+            return 0
+        asked = 0
+        for stream in list(self.streams.values()):
+            stream.handle.save_resume_data()
+            asked += 1
+        deadline = time.monotonic() + timeout
+        while self._saving_answers < asked and time.monotonic() < deadline:
+            self.pump()
+            time.sleep(0.02)
+        return asked
 
     def stop(self, info_hash: str, reason: str = STOPPED_DELETED) -> bool:
         """Stop the stream and delete its files; False when it was not running."""
@@ -459,6 +506,11 @@ class Engine:
                     self._last_tick = time.monotonic()
                     self.sweep_idle()
                     self._tick()
+                if time.monotonic() - self._last_save >= SAVE_SECONDS:
+                    self._last_save = time.monotonic()
+                    for stream in list(self.streams.values()):
+                        if stream.handle.need_save_resume_data():
+                            stream.handle.save_resume_data()
             except Exception:  # the pump must outlive any one bad alert or stream
                 log.exception("torrent pump failed")
             if any(stream.reading for stream in list(self.streams.values())):
@@ -474,6 +526,13 @@ class Engine:
                 if stream is not None:
                     failed = alert.error.value() != 0
                     stream.deliver(alert.piece, None if failed else bytes(alert.buffer))
+            elif isinstance(alert, lt.save_resume_data_alert):
+                self._saving_answers += 1
+                stream = self._stream_of(alert.handle)
+                if stream is not None:
+                    saved_state.write_resume(stream.directory, alert.params)
+            elif isinstance(alert, lt.save_resume_data_failed_alert):
+                self._saving_answers += 1
             elif alert.category() & lt.alert_category.error:
                 log.warning("libtorrent: %s", alert.message())
 

@@ -8,6 +8,7 @@ from the stored metadata, so the token alone is enough to play.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import secrets
 import time
@@ -44,7 +45,12 @@ class StreamTokenError(AppError):
 
 
 def init_app(app) -> None:
-    app.extensions[ENGINE] = None  # made by the first stream of the process (never before a fork)
+    """A streamer starts its engine at once, resuming the streams its last run left; a web
+    process that streams itself does so at its first stream (never before a fork)."""
+    app.extensions[ENGINE] = None
+    if app.config.get("PROCESS_ROLE") == "streamer":
+        with app.app_context():
+            engine()
 
 
 STATUS_TTL = 5
@@ -65,8 +71,15 @@ def engine() -> Engine:
             with app.app_context():
                 _stopped(info_hash, reason)
 
-        extensions[ENGINE] = Engine(current_app.config, on_tick=on_tick, on_stop=on_stop)
+        created = extensions[ENGINE] = Engine(current_app.config, on_tick=on_tick, on_stop=on_stop)
+        atexit.register(created.save_all)  # a graceful stop keeps what was downloaded for the restart
+        created.resume(_stored_for_resume)
     return extensions[ENGINE]
+
+
+def _stored_for_resume(info_hash: str) -> tuple[bytes, list, list] | None:
+    record = stored(info_hash)
+    return (record.info, record.trackers, record.peers) if record is not None else None
 
 
 def _report(stream: Stream) -> None:

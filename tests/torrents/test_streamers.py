@@ -83,7 +83,8 @@ def test_status_and_stop_through_the_web_process(cluster, ask, seeder, user_head
     requests.get(ready["streamUrl"], timeout=30)
     status_url = f"{web.url}/api/v1/torrents/stream/{movie.info_hash}/status"
     deadline, status = time.monotonic() + 10, {}
-    while status.get("progress") != 100.0 and time.monotonic() < deadline:
+    # written once a second by the streamer: wait for a report made after the read
+    while (status.get("progress") != 100.0 or status.get("timeToFirstByte") is None) and time.monotonic() < deadline:
         time.sleep(0.3)
         status = requests.get(status_url, headers=user_headers, timeout=10).json()["data"]
     assert status["progress"] == 100.0 and status["timeToFirstByte"] is not None
