@@ -37,9 +37,10 @@ class ResourceIdConverter(BaseConverter):
 
 
 def resource_id_schema(converter) -> dict:
-    # the reserved words are left out of the document on purpose: listed as "not" values, a
-    # fuzzer sends them and reaches the sibling route they name, which is correct behaviour
-    return {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9-]{0,63}$"}
+    # the document says what the rule says: an id is never a reserved word, so a client (or a
+    # fuzzer) generating ids from the pattern never lands on the sibling route the word names
+    reserved = "|".join(RESERVED_SEGMENTS)
+    return {"type": "string", "pattern": rf"^(?!(?:{reserved})$)[A-Za-z0-9][A-Za-z0-9-]{{0,63}}$"}
 
 
 def register_converters(app, api) -> None:

@@ -13,6 +13,8 @@ import hmac
 import time
 from urllib.parse import urlencode
 
+from app.errors import AppError
+
 
 def stream_key(secret_key: str, configured: str | None = None) -> bytes:
     """``STREAM_SIGNING_KEY`` when set (share it with a CDN edge), else one derived from
@@ -50,3 +52,21 @@ def verify(key: bytes, prefix: str, path: str, exp: str | None, st: str | None, 
         raise TokenRefused("invalid")
     if int(exp) <= (time.time() if now is None else now):
         raise TokenRefused("expired")
+
+
+class StreamTokenError(AppError):
+    code, status, message = "STREAM_TOKEN_INVALID", 403, "The stream URL is not valid"
+
+
+def check(key: bytes, prefix: str, path: str, exp: str | None, st: str | None, subject: str = "file") -> None:
+    """``verify``, refused in the envelope: 403 ``STREAM_TOKEN_EXPIRED``, or ``STREAM_TOKEN_INVALID``
+    saying whether the token is missing or signs something else (``subject`` names what)."""
+    try:
+        verify(key, prefix, path, exp, st)
+    except TokenRefused as refused:
+        if refused.reason == "expired":
+            raise StreamTokenError("The stream URL has expired; ask for a new one",
+                                   code="STREAM_TOKEN_EXPIRED") from None
+        if refused.reason == "missing":
+            raise StreamTokenError("The stream URL carries no token (exp and st)") from None
+        raise StreamTokenError(f"The stream URL's token is not valid for this {subject}") from None

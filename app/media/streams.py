@@ -16,7 +16,7 @@ from flask import current_app, has_request_context, request
 from sqlalchemy import select
 
 from app.catalog import service as catalog
-from app.core.signed_urls import TokenRefused, signed_query, stream_key, verify
+from app.core.signed_urls import check, signed_query, stream_key
 from app.errors import AppError, NotFoundError
 from app.extensions import db
 from app.media.models import ACTIVE_STATES, MediaAsset, TranscodeJob, item_key
@@ -31,10 +31,6 @@ from app.playback import service as playback
 URL_ROOT = "/api/v1/"
 MIME_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".ts": "video/mp2t", ".m4s": "video/iso.segment",
               ".mp4": "video/mp4", ".vtt": "text/vtt", ".jpg": "image/jpeg", ".png": "image/png"}
-
-
-class StreamTokenError(AppError):
-    code, status, message = "STREAM_TOKEN_INVALID", 403, "The stream URL is not valid"
 
 
 def _public_base() -> str:
@@ -105,15 +101,7 @@ def _subtitles(asset_id: int, query: str) -> list[dict]:
 
 
 def check_file_token(asset_id: int, path: str, exp: str | None, st: str | None) -> None:
-    try:
-        verify(_key(), asset_url_prefix(asset_id), path, exp, st)
-    except TokenRefused as refused:
-        if refused.reason == "expired":
-            raise StreamTokenError("The stream URL has expired; ask for a new one",
-                                   code="STREAM_TOKEN_EXPIRED") from None
-        if refused.reason == "missing":
-            raise StreamTokenError("The stream URL carries no token (exp and st)") from None
-        raise StreamTokenError("The stream URL's token is not valid for this file") from None
+    check(_key(), asset_url_prefix(asset_id), path, exp, st, subject="file")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from flask import current_app, has_request_context, request
 from sqlalchemy.exc import IntegrityError
 
-from app.core.signed_urls import TokenRefused, signed_query, stream_key, verify
+from app.core.signed_urls import check, signed_query, stream_key
 from app.errors import AppError, NotFoundError, ValidationError
 from app.extensions import db, redis
 from app.torrents import keys, streamers
@@ -38,10 +38,6 @@ ENGINE = "torrent_engine"
 
 class TorrentError(AppError):
     code, status, message = "STREAM_FAILED", 502, "The torrent could not be streamed"
-
-
-class StreamTokenError(AppError):
-    code, status, message = "STREAM_TOKEN_INVALID", 403, "The stream URL is not valid"
 
 
 def init_app(app) -> None:
@@ -280,15 +276,7 @@ def describe(record: Torrent, meta: Metainfo, chosen: TorrentFile, public_base: 
 
 def check_token(info_hash: str, exp: str | None, st: str | None) -> None:
     prefix = stream_prefix(info_hash)
-    try:
-        verify(_key(), prefix, prefix, exp, st)
-    except TokenRefused as refused:
-        if refused.reason == "expired":
-            raise StreamTokenError("The stream URL has expired; ask for a new one",
-                                   code="STREAM_TOKEN_EXPIRED") from None
-        if refused.reason == "missing":
-            raise StreamTokenError("The stream URL carries no token (exp and st)") from None
-        raise StreamTokenError("The stream URL's token is not valid for this torrent") from None
+    check(_key(), prefix, prefix, exp, st, subject="torrent")
 
 
 @dataclass(frozen=True)

@@ -220,3 +220,15 @@ def test_a_private_health_url_is_refused_on_patch_too(app, client, admin_headers
     response = client.patch("/api/v1/providers/nova", json={"healthUrl": "http://127.0.0.1:9/health"},
                             headers=admin_headers)
     assert response.status_code == 422 and "healthUrl" in response.get_json()["error"]["details"]["fields"]
+
+
+def test_the_documented_provider_id_never_names_a_sibling_route(client):
+    """A client generating ids from /openapi.json must not land on /providers/best/... instead."""
+    import re
+
+    spec = client.get("/openapi.json").get_json()
+    params = spec["paths"]["/api/v1/providers/{providerId}/{mediaId}"]["get"]["parameters"]
+    params += spec["paths"]["/api/v1/providers/{providerId}/{mediaId}"].get("parameters", [])
+    pattern = next(p["schema"]["pattern"] for p in params if p["name"] == "providerId")
+    assert [w for w in ("best", "check", "status", "list") if re.match(pattern, w)] == []
+    assert all(re.match(pattern, w) for w in ("vidnest", "best2", "list-a", "embed"))
