@@ -70,6 +70,7 @@ def _init_extensions(app: Flask, domains: list[Domain], role: Role) -> None:
     from app.core.ratelimit import rate_limited_response
     from app.core.redis_clients import redis_options
     from app.core.request_context import init_body_checks, init_options_answers, init_request_context
+    from app.core.server_timing import init_server_timing
     from app.core.socket_packets import StrictPacket
     from app.core.socketio_queue import client_manager as socketio_client_manager
     from app.core.sqlite import configure_sqlite
@@ -85,6 +86,7 @@ def _init_extensions(app: Flask, domains: list[Domain], role: Role) -> None:
         configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
     init_request_context(app)
+    init_server_timing(app)
     init_metrics(app)
     cors.init_app(app, **cors_options(app.config))  # the web server's own refusals use the same rule
     compress.init_app(app)

@@ -16,7 +16,7 @@ from flask_cors.core import get_cors_headers, get_cors_options
 from werkzeug.datastructures import Headers
 
 EXPOSED_HEADERS = ["X-Request-ID", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset",
-                   "Retry-After",
+                   "Retry-After", "Server-Timing",
                    # tus uploads (tus-js-client and Uppy read these from another origin)
                    "Location", "Upload-Offset", "Upload-Length", "Upload-Metadata", "Upload-Expires",
                    "Tus-Resumable", "Tus-Version", "Tus-Extension", "Tus-Max-Size", "Tus-Checksum-Algorithm"]

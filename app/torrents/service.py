@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from flask import current_app, has_request_context, request
 from sqlalchemy.exc import IntegrityError
 
+from app.core import server_timing
 from app.core.signed_urls import check, signed_query, stream_key
 from app.errors import AppError, NotFoundError, ValidationError
 from app.extensions import db, redis
@@ -130,6 +131,7 @@ def _fetch_in_worker(source: TorrentSource) -> None:
     payload = {"info_hash": source.info_hash, "name": source.name, "trackers": list(source.trackers),
                "peers": [list(p) for p in source.peers]}
     # a task still queued after the deadline is dropped: nobody waits for it any more
+    sent = time.time()  # the worker reports its start on the same (wall) clock
     current_app.extensions["celery"].send_task(FETCH_TASK, args=(payload, reply, timeout), queue="torrents",
                                                ignore_result=True, expires=timeout + 5)
     deadline = time.monotonic() + timeout + 5  # the worker's own deadline, plus its set-up
@@ -138,6 +140,9 @@ def _fetch_in_worker(source: TorrentSource) -> None:
         answer = redis.client.blpop([reply], timeout=1)
         if answer:
             outcome = json.loads(answer[1])
+            if "started" in outcome:
+                server_timing.record("queue", outcome["started"] - sent)
+                server_timing.record("metadata", outcome.get("fetchSeconds", 0.0))
             if outcome["ok"]:
                 return
             if outcome["code"] == "NO_SEEDS":
@@ -155,6 +160,7 @@ def fetch_metadata(payload: dict, reply: str, timeout: float) -> str:
     """The ``torrents`` worker's side: fetch, store, and tell the waiting request."""
     from app.torrents import metadata
 
+    started, clock = time.time(), time.monotonic()
     source = TorrentSource(payload["info_hash"], payload.get("name"), tuple(payload.get("trackers") or ()),
                            tuple((host, int(port)) for host, port in payload.get("peers") or ()))
     if stored(source.info_hash) is not None:
@@ -165,6 +171,7 @@ def fetch_metadata(payload: dict, reply: str, timeout: float) -> str:
             outcome = {"ok": False, "code": "NO_SEEDS" if fetched.peers_seen == 0 else "METADATA_TIMEOUT"}
         else:
             outcome = _store(source, fetched.info, fetched.peers)
+    outcome.update(started=started, fetchSeconds=round(time.monotonic() - clock, 4))
     redis.client.rpush(reply, json.dumps(outcome))
     redis.client.expire(reply, int(timeout) + 60)
     return outcome.get("code", "STORED")
@@ -191,6 +198,7 @@ def _store(source: TorrentSource, info: bytes, peers_met) -> dict:
 def request_stream(body: dict, user_id: int | None) -> dict:
     source = source_from(body)
     record = metadata_for(source)
+    handed = time.monotonic()
     meta = read_info(record.info)
     try:
         chosen = choose_file(list(meta.files), body.get("file_index"), body.get("season"), body.get("episode"))
@@ -205,6 +213,7 @@ def request_stream(body: dict, user_id: int | None) -> dict:
     else:
         streamers.start(streamer, record.info_hash, chosen.index, user_id)
         base = streamer.public_url
+    server_timing.record("streamer", time.monotonic() - handed)
     return describe(record, meta, chosen, base)
 
 

@@ -16,6 +16,7 @@ def settings_pack(config, *, user_agent: str = "Marquee") -> dict:
         "enable_lsd": config["TORRENT_LSD"],
         "enable_upnp": config["TORRENT_UPNP"],
         "enable_natpmp": config["TORRENT_NATPMP"],
+        "enable_outgoing_utp": config["TORRENT_OUTGOING_UTP"],
         "dht_bootstrap_nodes": ",".join(config["TORRENT_DHT_BOOTSTRAP"]),
         "alert_mask": ALERTS,
         # a stream wants its pieces now: a short tick keeps requests flowing to the playhead

@@ -27,6 +27,9 @@ def read_settings(config) -> dict:
         "TORRENT_LSD": env_bool("TORRENT_LSD", True),
         "TORRENT_UPNP": env_bool("TORRENT_UPNP", False),
         "TORRENT_NATPMP": env_bool("TORRENT_NATPMP", False),
+        # connect out over uTP too; off, peers are dialled over TCP (uTP paces itself on libtorrent's
+        # tick: its handshake and slow start cost ~0.5 s before the first piece; incoming uTP stays on)
+        "TORRENT_OUTGOING_UTP": env_bool("TORRENT_OUTGOING_UTP", False),
         "TORRENT_DHT_BOOTSTRAP": env_list("TORRENT_DHT_BOOTSTRAP", [
             "router.bittorrent.com:6881", "dht.transmissionbt.com:6881", "router.utorrent.com:6881"]),
         # bytes per second the streamer uploads (0: no limit), local peers included

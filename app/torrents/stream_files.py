@@ -9,9 +9,12 @@ early, so the player asks again from where it stopped.
 """
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, Response, current_app, redirect, request, send_file
 from flask_limiter import ExemptionScope
 
+from app.core import server_timing
 from app.errors import AppError
 from app.extensions import limiter
 from app.torrents import service
@@ -57,10 +60,12 @@ def stream_file(info_hash: str, file_index: int | None = None):
         return Response(status=status, headers=headers, mimetype=file.mimetype)
     reader = stream.open_reader(file, start)
     wait = current_app.config["TORRENT_READ_WAIT"]
+    waited = time.monotonic()
     if not stream.wait_for(stream.span(file).piece_at(start), wait):
         stream.close_reader(reader)
         raise AppError("The torrent's first bytes have not arrived yet; try again", code="STREAM_NOT_READY",
                        status=503, headers={"Retry-After": "2"})
+    server_timing.record("piece", time.monotonic() - waited)  # until the first piece passed its hash check
 
     def body():
         try:

@@ -92,6 +92,22 @@ FIGURES: dict[str, list[str]] = {
                                                      "worst clock-offset error")),
         rf"goal: spread <= 100 ms  \(p99 of all trials' spreads: {NUM} ms\)",
     ],
+    "torrent_stream": [
+        r"torrent stream: 8 MiB MP4 \(moov at the end\), 256 KiB pieces, one seeder on 127\.0\.0\.1 capped at 4 MB/s; "
+        r"1 trials per client, medians; libtorrent [\d.]+",
+        r"client\s+TTFB s\s+index s\s+seek s\s+bytes read\s+unverified",
+        # every byte Marquee served was the source's (a zero of a missing piece would count here)
+        rf"Marquee \(web, worker, streamer\)\s+{NUM}\s+{NUM}\s+{NUM}\s+[1-9]\d*\s+0",
+        rf"(peerflix [\d.]+\s+{NUM}\s+{NUM}\s+{NUM}\s+[1-9]\d*\s+0|peerflix: n/a \(.+\)\s+n/a\s+n/a\s+n/a\s+0\s+0)",
+        rf"bare libtorrent \(bound\)\s+{NUM}\s+{NUM}\s+{NUM}\s+[1-9]\d*\s+0",
+        rf"Marquee TTFB phases, median s: request -> task -?{NUM}, task -> metadata -?{NUM}, metadata -> streamer -?{NUM}, "
+        rf"streamer -> first verified piece -?{NUM}, first piece -> first byte out -?{NUM}",
+        rf"TTFB Marquee/peerflix ({NUM}x|n/a) \(goal <= 1\), Marquee/bare {NUM}x; peerflix's includes node start-up "
+        rf"({NUM}|nan) s",
+        rf"seek Marquee/peerflix ({NUM}x|n/a) \(goal <= 1\), Marquee/bare {NUM}x; Marquee seek {NUM} s \(goal < 1 s\)",
+        rf"index \(moov at the end, after the head\) Marquee/peerflix ({NUM}x|n/a), Marquee/bare {NUM}x",
+        rf"physical bound: one piece at the cap {NUM} s; unverified bytes Marquee served: 0 \(goal 0\)",
+    ],
     "transcode": [
         r"clip: 13 s 320x180 30 fps testsrc2 \+ sine \(x264 veryfast, aac\); ladder 180:300k,120:150k, "
         r"preset ultrafast; 1 rounds, medians; ffmpeg \S+, default threads; \d+ CPUs",

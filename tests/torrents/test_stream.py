@@ -216,3 +216,33 @@ def test_the_next_episode_of_a_pack_streams_after_the_first_finished(start_strea
     started = time.monotonic()
     assert requests.get(second["streamUrl"], timeout=30).content == pack.content("Show.S01E02.mp4")
     assert time.monotonic() - started < 10
+
+
+def _phases(header: str) -> dict[str, float]:
+    phases = {}
+    for part in header.split(","):
+        name, _, duration = part.strip().partition(";dur=")
+        phases[name] = float(duration)
+    return phases
+
+
+def test_server_timing_shows_each_phase_of_the_first_byte(stack, seeder, user_headers):
+    """Where the time to first byte goes, for browsers' developer tools and the benchmark: the
+    queue, the metadata fetch and the hand-over on POST, the wait for the first verified piece
+    on the bytes."""
+    movie = seeder.seed("Timed.mp4", {"Timed.mp4": random_bytes(700_000)}, piece_length=PIECE)
+    asked = time.monotonic()
+    answer = requests.post(f"{stack.url}/api/v1/torrents/stream", json={"magnet": movie.magnet},
+                           headers=user_headers, timeout=60)
+    took_ms = (time.monotonic() - asked) * 1000
+    assert answer.status_code == 200, answer.text
+    phases = _phases(answer.headers["Server-Timing"])
+    assert set(phases) == {"queue", "metadata", "streamer"}
+    assert all(0 <= ms <= took_ms for ms in phases.values()) and sum(phases.values()) <= took_ms + 50
+    assert phases["metadata"] > 0  # the worker really fetched it
+    again = requests.post(f"{stack.url}/api/v1/torrents/stream", json={"magnet": movie.magnet},
+                          headers=user_headers, timeout=60)
+    assert set(_phases(again.headers["Server-Timing"])) == {"streamer"}  # stored: no task at all
+    part = requests.get(again.json()["data"]["streamUrl"], headers={"Range": "bytes=0-99"}, timeout=30)
+    assert part.status_code == 206 and part.content == movie.content("Timed.mp4")[:100]
+    assert set(_phases(part.headers["Server-Timing"])) == {"piece"}
