@@ -43,7 +43,9 @@ SAVE_SECONDS = 10.0  # resume data of streams that changed, for a restart
 BUSY_PUMP_SECONDS = 0.003  # while one does
 WANTED, UNWANTED = 4, 0
 CHECK_WAIT_SECONDS = 0.5  # at most, for a new torrent's resume data check before it is resumed
-HEAD_WAIT_SECONDS = 30.0  # the pump watches closely for a wanted video's first piece this long
+HEAD_WAIT_SECONDS = 30.0
+CACHE_DIR = ".hls"  # what the streamer makes from a stream's files (HLS segments), inside its directory
+CACHE_KEEP_NEWEST = 3  # cached files never pruned to keep the budget: the one just made and its prefetches  # the pump watches closely for a wanted video's first piece this long
 
 
 class StreamError(Exception):
@@ -75,6 +77,8 @@ class Stream:
         self.info_hash = meta.info_hash
         self.handle = handle
         self.directory = directory
+        self.cache_dir = directory / CACHE_DIR
+        self.cache_bytes = _tree_size(self.cache_dir)  # a restart finds its segments again
         self.wanted: set[int] = set()
         self.durations: dict[int, float] = {}  # seconds of a file's video, once known
         self.users: set[int] = set()
@@ -151,8 +155,22 @@ class Stream:
 
     @property
     def committed_bytes(self) -> int:
-        """What the stream may take on disk: the whole of every file it wants."""
-        return sum(self.meta.files[i].size for i in self.wanted)
+        """What the stream may take on disk: the whole of every file it wants, and its cache."""
+        return sum(self.meta.files[i].size for i in self.wanted) + self.cache_bytes
+
+    def prune_cache(self, needed: int) -> int:
+        """Delete cached files, least recently made first (never the newest few), until
+        ``needed`` bytes are free or nothing more may go: the bytes freed."""
+        files = sorted((p for p in self.cache_dir.rglob("*") if p.is_file()), key=lambda p: p.stat().st_mtime)
+        freed = 0
+        for path in files[:max(0, len(files) - CACHE_KEEP_NEWEST)]:
+            if freed >= needed:
+                break
+            size = path.stat().st_size
+            path.unlink(missing_ok=True)
+            freed += size
+        self.cache_bytes = max(0, self.cache_bytes - freed)
+        return freed
 
     # -- readers ----------------------------------------------------------------------------
     def has(self, piece: int) -> bool:
@@ -552,6 +570,20 @@ class Engine:
     def disk_usage(self) -> int:
         return sum(s.committed_bytes for s in self.streams.values())
 
+    def cached(self, stream: Stream, size: int) -> None:
+        """``stream`` made a cached file of ``size`` bytes (an HLS segment): it counts against the
+        disk budget, which is kept by stopping idle streams first, then by pruning the stream's
+        own oldest cached files (they are made again if asked for)."""
+        with self._lock:
+            stream.cache_bytes += size
+            idle = sorted((s for s in self.streams.values() if s.reader_count == 0 and s is not stream),
+                          key=lambda s: s.last_active)
+            while self.disk_usage() > self.budget and idle:
+                self.stop(idle.pop(0).info_hash, STOPPED_EVICTED)
+            over = self.disk_usage() - self.budget
+            if over > 0:
+                stream.prune_cache(over)
+
     # -- housekeeping -----------------------------------------------------------------------
     def wake(self) -> None:
         self._wake.set()
@@ -617,3 +649,7 @@ class Engine:
             return self.streams.get(str(handle.info_hashes().v1))
         except RuntimeError:  # the torrent is gone
             return None
+
+
+def _tree_size(root: Path) -> int:
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) if root.is_dir() else 0

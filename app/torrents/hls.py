@@ -1,7 +1,7 @@
 """HLS segments made on demand by ffmpeg from the streamer's own byte URL (see ``remux.py``).
 
-Each segment is made once, into the stream's directory (so a stop deletes them too), by one
-ffmpeg run; two requests for the same segment share the run. Asking for segment ``i`` also
+Each segment is made once, into the stream's cache directory (so a stop deletes them too; the
+disk budget counts them, and prunes the oldest when it must), by one ffmpeg run; two requests for the same segment share the run. Asking for segment ``i`` also
 starts ``i + 1`` and ``i + 2`` in the background, so playback never waits on a segment after
 the first.
 """
@@ -52,7 +52,7 @@ def probe(stream: Stream, file: TorrentFile, ffmpeg: str, source_url: str) -> Pr
 
 
 def segment_path(stream: Stream, file: TorrentFile, index: int) -> Path:
-    return stream.directory / ".hls" / str(file.index) / f"seg{index:05d}.ts"
+    return stream.cache_dir / str(file.index) / f"seg{index:05d}.ts"
 
 
 def segment(stream: Stream, file: TorrentFile, found: Probe, index: int, ffmpeg: str, source_url: str) -> Path:
@@ -99,6 +99,7 @@ def _make(stream: Stream, file: TorrentFile, found: Probe, index: int, ffmpeg: s
             tail = done.stderr.decode(errors="replace").strip().splitlines()[-3:]
             raise RemuxError(f"ffmpeg failed on segment {index}: {' | '.join(tail)}"[:500])
         partial.rename(path)
+        stream.engine.cached(stream, path.stat().st_size)
         return path
     finally:
         with state["lock"]:

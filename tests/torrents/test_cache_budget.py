@@ -1,0 +1,87 @@
+"""What the streamer makes from a stream (HLS segments) counts against the disk budget: idle
+streams go first, then the stream's own oldest segments, never the newest few."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from app.torrents.engine import CACHE_KEEP_NEWEST, Engine, STOPPED_EVICTED
+
+KiB = 1024
+SEGMENT = 100 * KiB
+
+
+@pytest.fixture
+def budget_engine(app, tmp_path):
+    engine = Engine({**app.config, "TORRENT_DOWNLOAD_DIR": str(tmp_path), "TORRENT_DISK_BUDGET": 1000 * KiB})
+    yield engine
+    engine.close()
+
+
+def seed(seeder, name: str, size: int):
+    return seeder.seed(name, {name: os.urandom(size)})
+
+
+def make_segment(stream, index: int) -> None:
+    """As app/torrents/hls.py does: a file in the stream's cache, then the engine is told."""
+    path = stream.cache_dir / "0" / f"seg{index:05d}.ts"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(os.urandom(SEGMENT))
+    os.utime(path, (1_000_000 + index, 1_000_000 + index))  # made in this order
+    stream.engine.cached(stream, SEGMENT)
+
+
+def segments(stream) -> list[str]:
+    return sorted(p.name for p in (stream.cache_dir / "0").iterdir())
+
+
+def test_segments_count_and_the_oldest_go_when_the_budget_is_full(budget_engine, seeder):
+    movie = seed(seeder, "Cached.mkv", 400 * KiB)
+    stream = budget_engine.open(movie.info, [], [("127.0.0.1", movie.port)], 0)
+    for index in range(6):  # 400 KiB of file + 6 x 100 KiB: all fit
+        make_segment(stream, index)
+    assert budget_engine.disk_usage() == 1000 * KiB and len(segments(stream)) == 6
+    for index in range(6, 12):  # each new one pushes the oldest out
+        make_segment(stream, index)
+        assert budget_engine.disk_usage() <= 1000 * KiB
+    assert segments(stream) == [f"seg{i:05d}.ts" for i in range(6, 12)]
+    assert stream.cache_bytes == 6 * SEGMENT
+
+
+def test_idle_streams_go_before_the_segments_of_the_one_being_made(budget_engine, seeder):
+    idle = budget_engine.open(seed(seeder, "Idle.mkv", 300 * KiB).info, [], [], 0)
+    watched_movie = seed(seeder, "Watched.mkv", 300 * KiB)
+    watched = budget_engine.open(watched_movie.info, [], [("127.0.0.1", watched_movie.port)], 0)
+    for index in range(4):  # 300 + 300 + 4 x 100 KiB: the budget, exactly
+        make_segment(watched, index)
+    assert budget_engine.get(idle.info_hash) is idle
+    make_segment(watched, 4)  # one more: the idle stream goes, every segment stays
+    assert budget_engine.get(idle.info_hash) is None and budget_engine.stopped[idle.info_hash] == STOPPED_EVICTED
+    assert len(segments(watched)) == 5 and budget_engine.disk_usage() == 800 * KiB
+
+
+def test_the_newest_segments_stay_even_over_the_budget(budget_engine, seeder):
+    movie = seed(seeder, "Big.mkv", 900 * KiB)
+    stream = budget_engine.open(movie.info, [], [("127.0.0.1", movie.port)], 0)
+    for index in range(CACHE_KEEP_NEWEST + 2):
+        make_segment(stream, index)
+    assert segments(stream) == [f"seg{i:05d}.ts" for i in range(2, CACHE_KEEP_NEWEST + 2)]
+
+
+def test_a_restarted_streamer_counts_the_segments_it_finds(app, tmp_path, seeder):
+    movie = seed(seeder, "Again.mkv", 200 * KiB)
+    config = {**app.config, "TORRENT_DOWNLOAD_DIR": str(tmp_path), "TORRENT_DISK_BUDGET": 1000 * KiB}
+    first = Engine(config)
+    stream = first.open(movie.info, [], [], 0)
+    for index in range(3):
+        make_segment(stream, index)
+    first.save_all()
+    first.closed = True  # as a process that stops: the files stay for the next run
+    second = Engine(config)
+    try:
+        second.resume(lambda info_hash: (movie.info, [], []) if info_hash == movie.info_hash else None)
+        assert second.get(movie.info_hash).cache_bytes == 3 * SEGMENT
+        assert second.disk_usage() == 200 * KiB + 3 * SEGMENT
+    finally:
+        second.close()
