@@ -7,7 +7,10 @@ bytes under a new name: a new info-hash), as a magnet whose ``x.pe`` names the s
 
 - Marquee: the real stack (web process, a ``torrents`` worker, one streamer, Redis, SQLite).
   TTFB is from ``POST /api/v1/torrents/stream`` to the first byte of ``GET streamUrl`` (Range
-  from 0), split into the phases the server reports in ``Server-Timing``;
+  from 0), split into phases: request -> task and task -> metadata are the server's ``queue``
+  and ``metadata`` (``Server-Timing``), metadata -> streamer the rest of the POST (storing, the
+  reply, the hand-over, the round trip), streamer -> first verified piece the bytes' ``piece``,
+  and first piece -> first byte out the rest of the GET;
 - peerflix (npm, bench/peerflix), started with the magnet and ``-e 127.0.0.1:PORT`` (DHT and
   trackers off): from its start to the first byte of its HTTP answer;
 - bare libtorrent (the bound): a session in this process adds the magnet with the peer,
@@ -146,6 +149,8 @@ def timed_read(url: str, start: int, source: bytes, trial: Trial, timeout: float
         data = first + b"".join(chunks)
         timing = server_timing(answer.headers.get("Server-Timing", ""))
     expected = source[start:start + READ_BYTES]
+    if len(data) < len(expected):  # a cut answer: the read waited past its bound, the run is broken
+        raise RuntimeError(f"GET {url} from {start} gave {len(data)} of {len(expected)} bytes")
     trial.checked += len(data)
     trial.unverified += differing(data[:len(expected)], expected)
     return took, timing
@@ -236,16 +241,24 @@ class MarqueeStack:
         return trial
 
     def stop(self) -> None:
+        """Every process group (gunicorn's and celery's children too), Redis, the files."""
         for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+            signal_group(process, signal.SIGTERM)
         for process in self.processes:
             try:
                 process.wait(20)
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                pass
+            signal_group(process, signal.SIGKILL)
         self.redis.stop()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def signal_group(process: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:  # the whole group is gone
+        pass
 
 
 def wait_for_port(port: int, timeout: float, processes: list[subprocess.Popen] = ()) -> None:
@@ -321,7 +334,10 @@ def bare_trial(magnet: str, source: bytes) -> Trial:
         params.save_path = work
         params.flags |= lt.torrent_flags.sequential_download
         handle = session.add_torrent(params)
+        deadline = time.monotonic() + 60
         while not handle.status().has_metadata:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the bare client got no metadata within 60 s")
             time.sleep(0.005)
         piece_length = handle.torrent_file().piece_length()
         trial.ttfb = time.perf_counter() - asked
@@ -389,11 +405,13 @@ def main() -> None:
     args = parse_args(parser, {"size_mib": 8, "piece_kib": 256, "trials": 1})
     rate = int(args.rate * 1_000_000)
     source = mp4_like(args.size_mib * 1024 * 1024)
-    swarm = Swarm(source, args.piece_kib * 1024, rate)
     peerflix, peerflix_label = install_peerflix()
-    stack = MarqueeStack().start()
     results: dict[str, list[Trial]] = {"marquee": [], "peerflix": [], "bare": []}
+    swarm = stack = None
     try:
+        swarm = Swarm(source, args.piece_kib * 1024, rate)
+        stack = MarqueeStack()
+        stack.start()
         for _ in range(args.trials):  # the clients take turns, so a noisy moment hits all of them
             results["marquee"].append(stack.trial(swarm.new_torrent("marquee"), source))
             if peerflix:
@@ -401,8 +419,10 @@ def main() -> None:
             results["bare"].append(bare_trial(swarm.new_torrent("bare"), source))
         node_seconds = node_start_seconds(peerflix) if peerflix else float("nan")
     finally:
-        stack.stop()
-        swarm.close()
+        if stack is not None:
+            stack.stop()
+        if swarm is not None:
+            swarm.close()
 
     print(f"torrent stream: {args.size_mib} MiB MP4 (moov at the end), {args.piece_kib} KiB pieces, one seeder on "
           f"127.0.0.1 capped at {args.rate:g} MB/s; {args.trials} trials per client, medians; "

@@ -38,7 +38,9 @@ def _mp4_index(head: bytes, size: int) -> tuple[int, int] | None:
         elif box_size == 0:  # to the end of the file
             box_size = size - position
         if kind == b"moov":
-            return None if position + box_size <= len(head) else (position, min(size, position + box_size))
+            if position + box_size <= len(head) or box_size > MAX_INDEX_BYTES:
+                return None  # in the head already, or a size no index has (a hostile header)
+            return position, min(size, position + box_size)
         if box_size < 8:
             return None  # not a box list
         if kind == b"mdat":

@@ -12,6 +12,7 @@ No Flask here: the engine takes the app's config mapping and is owned by the ser
 """
 from __future__ import annotations
 
+import errno
 import itertools
 from collections import OrderedDict
 import logging
@@ -26,7 +27,7 @@ import libtorrent as lt
 from app.torrents.container import index_range
 from app.torrents.files import TorrentFile
 from app.torrents.metainfo import Metainfo, read_info, torrent_info
-from app.torrents.pieces import ReadAhead, Span, bitrate_of, is_seek, sequential_reaches
+from app.torrents.pieces import NEAR_PIECES, ReadAhead, Span, bitrate_of, is_seek, sequential_reaches
 from app.torrents import resume as saved_state
 from app.torrents.sessions import new_session
 
@@ -43,9 +44,10 @@ SAVE_SECONDS = 10.0  # resume data of streams that changed, for a restart
 BUSY_PUMP_SECONDS = 0.003  # while one does
 WANTED, UNWANTED = 4, 0
 CHECK_WAIT_SECONDS = 0.5  # at most, for a new torrent's resume data check before it is resumed
-HEAD_WAIT_SECONDS = 30.0
+HEAD_WAIT_SECONDS = 30.0  # the pump watches closely for a wanted video's first piece this long
+MAX_INDEX_PIECES = 64  # an index's first pieces hurried at once; the player's own reads bring the rest
 CACHE_DIR = ".hls"  # what the streamer makes from a stream's files (HLS segments), inside its directory
-CACHE_KEEP_NEWEST = 3  # cached files never pruned to keep the budget: the one just made and its prefetches  # the pump watches closely for a wanted video's first piece this long
+CACHE_KEEP_NEWEST = 3  # cached files never pruned to keep the budget: the one just made and its prefetches
 
 
 class StreamError(Exception):
@@ -135,8 +137,9 @@ class Stream:
         if not file.is_video or file.size == 0:
             return
         first = self.span(file).first_piece
+        if first not in self._heads:  # asked again after a replan: the first ask's watch stands
+            self._heads_until = time.monotonic() + HEAD_WAIT_SECONDS
         self._heads[first] = file.index
-        self._heads_until = time.monotonic() + HEAD_WAIT_SECONDS
         self.handle.set_piece_deadline(first, 0, lt.deadline_flags_t.alert_when_available)
         self._deadlined.add(first)
 
@@ -150,7 +153,8 @@ class Stream:
         at = span.offset - piece * self.meta.piece_length
         found = index_range(data[at:at + file.size], file.size)
         if found is not None:
-            self._index_pieces.update(p for p in span.pieces(found[0], found[1] - 1) if not self.has(p))
+            pieces = span.pieces(found[0], found[1] - 1)[:MAX_INDEX_PIECES]
+            self._index_pieces.update(p for p in pieces if not self.has(p))
             self._replan()
 
     @property
@@ -159,15 +163,25 @@ class Stream:
         return sum(self.meta.files[i].size for i in self.wanted) + self.cache_bytes
 
     def prune_cache(self, needed: int) -> int:
-        """Delete cached files, least recently made first (never the newest few), until
-        ``needed`` bytes are free or nothing more may go: the bytes freed."""
-        files = sorted((p for p in self.cache_dir.rglob("*") if p.is_file()), key=lambda p: p.stat().st_mtime)
+        """Delete cached segments, least recently made first (never the newest few, nor one being
+        made: those are ``.part`` files), until ``needed`` bytes are free or nothing more may go:
+        the bytes freed."""
+        made = []
+        for path in self.cache_dir.glob("*/seg*.ts"):
+            try:
+                made.append((path.stat().st_mtime, path))
+            except OSError:  # gone meanwhile
+                continue
+        made.sort()
         freed = 0
-        for path in files[:max(0, len(files) - CACHE_KEEP_NEWEST)]:
+        for _, path in made[:max(0, len(made) - CACHE_KEEP_NEWEST)]:
             if freed >= needed:
                 break
-            size = path.stat().st_size
-            path.unlink(missing_ok=True)
+            try:
+                size = path.stat().st_size
+                path.unlink()
+            except OSError:
+                continue
             freed += size
         self.cache_bytes = max(0, self.cache_bytes - freed)
         return freed
@@ -186,6 +200,15 @@ class Stream:
             piece += 1
         self._frontiers[span.offset] = piece
         return piece
+
+    def _window_pieces(self, file: TorrentFile) -> int:
+        """How many pieces the read-ahead window of ``file`` spans now."""
+        window = self.engine.read_ahead.window_bytes(self._bitrate(file), self.handle.status().download_rate)
+        return max(NEAR_PIECES, -(-window // self.meta.piece_length))
+
+    def touch(self) -> None:
+        """Somebody is watching without reading bytes (cached HLS segments): not idle."""
+        self.last_active = time.monotonic()
 
     def _hurry(self, reader: Reader, opening: bool = False) -> None:
         """A deadline for the piece ``reader`` waits for, and for the window ahead of it unless
@@ -241,7 +264,9 @@ class Stream:
             self.last_active = time.monotonic()
             piece = span.piece_at(min(start, max(0, span.size - 1)))
             jumped = not self.has(piece) and not sequential_reaches(piece, self._frontier(span))
-            if jumped and (not reading or is_seek(piece, reading)):
+            # a read inside another's read-ahead window (an HLS prefetch, a player's second
+            # connection) is no jump: replanning would cancel what that reader waits for
+            if jumped and (not reading or is_seek(piece, reading, near=self._window_pieces(file))):
                 self._replan()
             else:
                 self._hurry(reader, opening=True)
@@ -332,11 +357,11 @@ class Stream:
         return waiter.data
 
     def deliver(self, piece: int, data: bytes | None) -> None:
-        """A read_piece answer from the pump: wake whoever waits, keep a few recent pieces."""
+        """A read_piece answer from the pump: wake whoever waits, keep a few recent pieces, and
+        ask for the index when it is a video's first piece."""
         with self._lock:
             waiter = self._pending.pop(piece, None)
             if data is not None:
-                self._hurry_index(piece, data)
                 self._cache[piece] = data
                 self._cache.move_to_end(piece)
                 while len(self._cache) > 1 and sum(len(d) for d in self._cache.values()) > CACHE_BYTES:
@@ -344,6 +369,12 @@ class Stream:
         if waiter is not None:
             waiter.data = data
             waiter.done.set()
+        if data is not None and piece in self._heads:
+            with self._lock:
+                try:
+                    self._hurry_index(piece, data)
+                except RuntimeError as exc:  # the torrent went meanwhile
+                    log.info("torrent index of %s not asked for: %s", self.info_hash, exc)
 
     def release_waiters(self) -> None:
         """The stream stopped: whoever waits for a piece stops waiting."""
@@ -499,9 +530,9 @@ class Engine:
         stream = Stream(self, meta, handle, directory)
         stream.wanted |= wanted
         saved_state.write_state(directory, stream.wanted)
+        self.streams[meta.info_hash] = stream  # before any alert of it can come
         for index in sorted(wanted):
             stream.ask_for_head(meta.files[index])
-        self.streams[meta.info_hash] = stream
         return stream
 
     def resume(self, stored: Callable[[str], tuple[bytes, list, list] | None]) -> list[str]:
@@ -572,17 +603,18 @@ class Engine:
 
     def cached(self, stream: Stream, size: int) -> None:
         """``stream`` made a cached file of ``size`` bytes (an HLS segment): it counts against the
-        disk budget, which is kept by stopping idle streams first, then by pruning the stream's
-        own oldest cached files (they are made again if asked for)."""
+        disk budget, which is kept by pruning the stream's own oldest segments first (made again
+        from local bytes if asked for), then by stopping idle streams (whose pieces would have
+        to come from the swarm again)."""
         with self._lock:
             stream.cache_bytes += size
+            over = self.disk_usage() - self.budget
+            if over > 0:
+                stream.prune_cache(over)
             idle = sorted((s for s in self.streams.values() if s.reader_count == 0 and s is not stream),
                           key=lambda s: s.last_active)
             while self.disk_usage() > self.budget and idle:
                 self.stop(idle.pop(0).info_hash, STOPPED_EVICTED)
-            over = self.disk_usage() - self.budget
-            if over > 0:
-                stream.prune_cache(over)
 
     # -- housekeeping -----------------------------------------------------------------------
     def wake(self) -> None:
@@ -611,20 +643,31 @@ class Engine:
 
     def pump(self) -> None:
         for alert in self._session.pop_alerts():
-            if isinstance(alert, lt.read_piece_alert):
-                stream = self._stream_of(alert.handle)
-                if stream is not None:
-                    failed = alert.error.value() != 0
-                    stream.deliver(alert.piece, None if failed else bytes(alert.buffer))
-            elif isinstance(alert, lt.save_resume_data_alert):
-                self._saving_answers += 1
-                stream = self._stream_of(alert.handle)
-                if stream is not None:
-                    saved_state.write_resume(stream.directory, alert.params)
-            elif isinstance(alert, lt.save_resume_data_failed_alert):
-                self._saving_answers += 1
-            elif alert.category() & lt.alert_category.error:
-                log.warning("libtorrent: %s", alert.message())
+            try:
+                self._handle(alert)
+            except Exception:  # one bad alert must not drop the rest of the batch
+                log.exception("torrent alert %s failed", type(alert).__name__)
+
+    def _handle(self, alert) -> None:
+        if isinstance(alert, lt.read_piece_alert):
+            stream = self._stream_of(alert.handle)
+            if stream is None:
+                return
+            error = alert.error.value()
+            if error == errno.ECANCELED:
+                # a deadline cleared by a replan before its piece came (the head's read): not
+                # an answer to anybody's read_piece, which still comes
+                return
+            stream.deliver(alert.piece, None if error else bytes(alert.buffer))
+        elif isinstance(alert, lt.save_resume_data_alert):
+            self._saving_answers += 1
+            stream = self._stream_of(alert.handle)
+            if stream is not None:
+                saved_state.write_resume(stream.directory, alert.params)
+        elif isinstance(alert, lt.save_resume_data_failed_alert):
+            self._saving_answers += 1
+        elif alert.category() & lt.alert_category.error:
+            log.warning("libtorrent: %s", alert.message())
 
     def sweep_idle(self, now: float | None = None) -> list[str]:
         """Stop every stream nobody has read for the idle timeout."""

@@ -421,6 +421,7 @@ def _remuxable(info_hash: str, file_index: int, exp: str | None, st: str | None)
     opened = open_file(info_hash, file_index, exp, st)
     if not opened.file.is_video:
         raise NotFoundError("This file is not a video", code="FILE_NOT_FOUND")
+    opened.stream.touch()  # a player on cached segments reads no bytes, yet watches
     ffmpeg, source = media.ffmpeg_path(), _own_source(opened.stream.info_hash, opened.file.index)
     try:
         found = hls.probe(opened.stream, opened.file, ffmpeg, source)

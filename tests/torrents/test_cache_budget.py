@@ -1,5 +1,5 @@
-"""What the streamer makes from a stream (HLS segments) counts against the disk budget: idle
-streams go first, then the stream's own oldest segments, never the newest few."""
+"""What the streamer makes from a stream (HLS segments) counts against the disk budget: the
+stream's own oldest segments go first (never the newest few), then idle streams."""
 from __future__ import annotations
 
 import os
@@ -49,16 +49,25 @@ def test_segments_count_and_the_oldest_go_when_the_budget_is_full(budget_engine,
     assert stream.cache_bytes == 6 * SEGMENT
 
 
-def test_idle_streams_go_before_the_segments_of_the_one_being_made(budget_engine, seeder):
+def test_a_streams_own_old_segments_go_before_idle_streams(budget_engine, seeder):
     idle = budget_engine.open(seed(seeder, "Idle.mkv", 300 * KiB).info, [], [], 0)
     watched_movie = seed(seeder, "Watched.mkv", 300 * KiB)
     watched = budget_engine.open(watched_movie.info, [], [("127.0.0.1", watched_movie.port)], 0)
-    for index in range(4):  # 300 + 300 + 4 x 100 KiB: the budget, exactly
+    for index in range(6):  # 300 + 300 + 4 x 100 KiB fill the budget; later ones replace the oldest
         make_segment(watched, index)
-    assert budget_engine.get(idle.info_hash) is idle
-    make_segment(watched, 4)  # one more: the idle stream goes, every segment stays
+    assert budget_engine.get(idle.info_hash) is idle and budget_engine.disk_usage() <= 1000 * KiB
+    assert segments(watched) == [f"seg{i:05d}.ts" for i in range(2, 6)]
+
+
+def test_idle_streams_go_when_the_newest_segments_alone_overflow(budget_engine, seeder):
+    idle = budget_engine.open(seed(seeder, "Idle2.mkv", 300 * KiB).info, [], [], 0)
+    big_movie = seed(seeder, "Big2.mkv", 600 * KiB)
+    big = budget_engine.open(big_movie.info, [], [("127.0.0.1", big_movie.port)], 0)
+    assert budget_engine.get(idle.info_hash) is idle  # 300 + 600 KiB fit
+    for index in range(CACHE_KEEP_NEWEST):  # the newest three are never pruned: the idle stream goes
+        make_segment(big, index)
     assert budget_engine.get(idle.info_hash) is None and budget_engine.stopped[idle.info_hash] == STOPPED_EVICTED
-    assert len(segments(watched)) == 5 and budget_engine.disk_usage() == 800 * KiB
+    assert len(segments(big)) == CACHE_KEEP_NEWEST and budget_engine.disk_usage() == 900 * KiB
 
 
 def test_the_newest_segments_stay_even_over_the_budget(budget_engine, seeder):

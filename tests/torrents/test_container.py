@@ -46,5 +46,9 @@ def test_anything_else_has_no_index_to_hurry():
     # media data followed by more than any index could be: not an index
     huge = box(b"ftyp", b"isom") + (HEAD).to_bytes(4, "big") + b"mdat"
     assert index_range(huge, HEAD + MAX_INDEX_BYTES + 1024) is None
+    # a moov claiming the whole of a huge file (a hostile header) is no index either
+    hostile = box(b"ftyp", b"isom") + (1).to_bytes(4, "big") + b"moov" + (1 << 62).to_bytes(8, "big")
+    assert index_range(hostile + os.urandom(100), 50 * 1024 ** 3) is None
+    assert index_range(box(b"ftyp", b"isom") + b"\0\0\0\0moov", 50 * 1024 ** 3) is None  # size 0: to the end
     # a cut Matroska header
     assert index_range(mkv(1024 * 1024)[:20], 1024 * 1024) is None
