@@ -80,7 +80,7 @@ class Stream:
         self.handle = handle
         self.directory = directory
         self.cache_dir = directory / CACHE_DIR
-        self.cache_bytes = _tree_size(self.cache_dir)  # a restart finds its segments again
+        self.cache_bytes = _segments_left(self.cache_dir)  # a restart finds its segments again
         self.wanted: set[int] = set()
         self.durations: dict[int, float] = {}  # seconds of a file's video, once known
         self.users: set[int] = set()
@@ -694,5 +694,16 @@ class Engine:
             return None
 
 
-def _tree_size(root: Path) -> int:
-    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) if root.is_dir() else 0
+def _segments_left(cache_dir: Path) -> int:
+    """The bytes of the segments a previous run made; what it was still making when it stopped
+    (``.part`` files) is deleted, as nothing will finish it."""
+    total = 0
+    for path in cache_dir.glob("*/*"):
+        try:
+            if path.suffix == ".part":
+                path.unlink()
+            elif path.name.startswith("seg") and path.suffix == ".ts":
+                total += path.stat().st_size
+        except OSError:
+            continue
+    return total

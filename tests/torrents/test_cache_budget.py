@@ -85,12 +85,14 @@ def test_a_restarted_streamer_counts_the_segments_it_finds(app, tmp_path, seeder
     stream = first.open(movie.info, [], [], 0)
     for index in range(3):
         make_segment(stream, index)
+    (stream.cache_dir / "0" / "seg00003.1234.part").write_bytes(b"half a segment")  # cut by the stop
     first.save_all()
     first.closed = True  # as a process that stops: the files stay for the next run
     second = Engine(config)
     try:
         second.resume(lambda info_hash: (movie.info, [], []) if info_hash == movie.info_hash else None)
         assert second.get(movie.info_hash).cache_bytes == 3 * SEGMENT
+        assert segments(second.get(movie.info_hash)) == [f"seg{i:05d}.ts" for i in range(3)]  # the part is gone
         assert second.disk_usage() == 200 * KiB + 3 * SEGMENT
     finally:
         second.close()
