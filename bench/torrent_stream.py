@@ -340,7 +340,6 @@ def bare_trial(magnet: str, source: bytes) -> Trial:
                 raise RuntimeError("the bare client got no metadata within 60 s")
             time.sleep(0.005)
         piece_length = handle.torrent_file().piece_length()
-        trial.ttfb = time.perf_counter() - asked
         data = read_piece(session, handle, 0)
         trial.ttfb = time.perf_counter() - asked
         check_piece(trial, data, 0, piece_length, source)

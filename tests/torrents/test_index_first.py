@@ -30,7 +30,7 @@ def engine(app, tmp_path):
     engine.close()
 
 
-def pieces_held_when_the_index_arrived(engine, seeded, name: str, index_start: int) -> tuple[int, int]:
+def pieces_held_when_the_index_arrived(engine, seeded, index_start: int) -> tuple[int, int]:
     """Open the stream (nobody reads) and wait for the index's first piece: how many pieces of
     the file were verified by then, of how many."""
     stream = engine.open(seeded.info, [], [("127.0.0.1", seeded.port)], 0)
@@ -47,12 +47,12 @@ def pieces_held_when_the_index_arrived(engine, seeded, name: str, index_start: i
 def test_an_mp4_whose_moov_is_at_the_end_gets_it_right_after_its_head(engine, slow_seeder):
     data = mp4(SIZE, moov_size=100_000)
     seeded = slow_seeder.seed("Moov.At.End.mp4", {"Moov.At.End.mp4": data}, piece_length=PIECE)
-    held, total = pieces_held_when_the_index_arrived(engine, seeded, "Moov.At.End.mp4", len(data) - 100_000)
+    held, total = pieces_held_when_the_index_arrived(engine, seeded, len(data) - 100_000)
     assert held <= total // 3, f"{held} of {total} pieces came before the moov: it was not asked for first"
 
 
 def test_a_matroska_file_gets_its_cues_right_after_its_head(engine, slow_seeder):
     data = mkv(SIZE, cues_size=60_000)
     seeded = slow_seeder.seed("Cues.At.End.mkv", {"Cues.At.End.mkv": data}, piece_length=PIECE)
-    held, total = pieces_held_when_the_index_arrived(engine, seeded, "Cues.At.End.mkv", len(data) - 60_000)
+    held, total = pieces_held_when_the_index_arrived(engine, seeded, len(data) - 60_000)
     assert held <= total // 3, f"{held} of {total} pieces came before the cues: they were not asked for first"
