@@ -20,6 +20,7 @@ NAMES = (
     "rooms",
     "media",
     "torrents",
+    "recommendations",
 )
 
 

@@ -80,10 +80,11 @@ def test_worker_has_every_task_and_beat_entry_but_no_routes(app, test_env):
     assert set(built["answers"].values()) == {404}
     assert built["handlers"] == []
     assert set(built["include"]) == {"workers.ops", "workers.providers", "workers.proxies", "workers.playback",
-                                     "workers.rooms", "workers.media", "workers.torrents"}
+                                     "workers.rooms", "workers.media", "workers.torrents",
+                                     "workers.recommendations"}
     assert set(built["beat"]) == {"ops-heartbeat", "providers-check", "proxies-probe", "playback-flush-progress",
                                   "playback-end-idle-sessions", "rooms-close-idle", "media-requeue-stalled",
-                                  "media-sweep-storage"}
+                                  "media-sweep-storage", "recs-refresh-lists"}
 
 
 def test_an_unknown_role_is_refused(app, test_env):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from app.catalog import keys
 from app.catalog.access import Viewer, ensure_visible
 from app.catalog.models import GENRE_SEPARATOR, Content, Episode, Genre, Season, content_genres
+from app.core.identity import TIERS, TIER_RANK
 from app.core.pagination import page_meta
 from app.core.schemas import MAX_DB_INT
 from app.core.timeutil import as_utc, utcnow
@@ -59,6 +60,50 @@ def visible_to(stmt: Select, viewer: Viewer, status: str | None = None) -> Selec
     if viewer.is_staff:
         return stmt.where(Content.status == status) if status else stmt
     return stmt.where(Content.status == "published", Content.maturity_level <= viewer.max_level)
+
+
+def tiers_within(tier: str) -> tuple[str, ...]:
+    """The tiers a subscription covers (its own and every cheaper one)."""
+    return TIERS[:TIER_RANK.get(tier, 0) + 1]
+
+
+def playable_to(stmt: Select, viewer: Viewer) -> Select:
+    """Published titles the viewer may play: within their maturity limit and tier (staff: all)."""
+    stmt = stmt.where(Content.status == "published")
+    if viewer.is_staff:
+        return stmt
+    return stmt.where(Content.maturity_level <= viewer.max_level,
+                      Content.tier_required.in_(tiers_within(viewer.tier)))
+
+
+ID_CHUNK = 900  # ids per IN list: well under every driver's limit on bound parameters
+
+
+def playable_ids(content_ids: list[int], viewer: Viewer) -> list[int]:
+    """The ids (in the order given, without repeats) of titles the viewer may play."""
+    allowed: set[int] = set()
+    unique = list(dict.fromkeys(content_ids))
+    for start in range(0, len(unique), ID_CHUNK):
+        chunk = unique[start:start + ID_CHUNK]
+        allowed.update(db.session.scalars(playable_to(select(Content.id), viewer).where(Content.id.in_(chunk))))
+    return [cid for cid in unique if cid in allowed]
+
+
+def genres_of(content_ids: list[int]) -> dict[int, list[str]]:
+    """Genre slugs per content id (ids without genres are left out)."""
+    members: dict[int, list[str]] = {}
+    unique = list(dict.fromkeys(content_ids))
+    for start in range(0, len(unique), ID_CHUNK):
+        rows = db.session.execute(
+            select(content_genres.c.content_id, Genre.slug).join(Genre, Genre.id == content_genres.c.genre_id)
+            .where(content_genres.c.content_id.in_(unique[start:start + ID_CHUNK])))
+        for content_id, slug in rows:
+            members.setdefault(content_id, []).append(slug)
+    return members
+
+
+def genre_names_by_slug() -> dict[str, str]:
+    return dict(db.session.execute(select(Genre.slug, Genre.name)).all())
 
 
 def apply_filters(stmt: Select, args: dict, viewer: Viewer, for_count: bool = False,

@@ -7,7 +7,7 @@ import marshmallow as ma
 from apispec import BasePlugin
 from flask_smorest import Api, Blueprint
 
-from app.core.schemas import NO_NUL_PATTERN, ErrorEnvelopeSchema, refuse_nul
+from app.core.schemas import NO_NUL_PATTERN, ErrorEnvelopeSchema, OneOfNested, refuse_nul
 from app.errors import handle_http_exception
 
 _BODY_METHODS = ("post", "put", "patch")
@@ -66,6 +66,8 @@ class AtLeastOneField:
 
 def _contract_attributes(self, field, ret=None, **kwargs) -> dict:
     """Field constraints the server enforces that apispec leaves out of the document."""
+    if isinstance(field, OneOfNested):
+        return {"oneOf": [self.resolve_nested_schema(schema) for schema in field.schemas]}
     if isinstance(field, ma.fields.Url) or any(isinstance(v, ma.validate.URL) for v in field.validators):
         # what marshmallow's URL validator takes (any port, no query pattern) no pattern states,
         # so a document built on it would lie one way or the other

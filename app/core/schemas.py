@@ -143,6 +143,22 @@ class CamelSchema(ma.Schema):
             field_obj.__class__ = UtcDateTime  # same state, only serialisation differs
 
 
+class OneOfNested(ma.fields.Field):
+    """A value of one of several schemas, chosen by ``pick(value)`` (an index into ``schemas``);
+    documented as ``oneOf`` the schemas (app/core/api.py). Serialisation only."""
+
+    def __init__(self, schemas: list[type[ma.Schema]], pick, **kwargs) -> None:
+        super().__init__(dump_only=True, **kwargs)
+        self.schemas = schemas
+        self._pick = pick
+        self._instances = [schema() for schema in schemas]
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return self._instances[self._pick(value)].dump(value)
+
+
 class ErrorDetailSchema(ma.Schema):
     code = ma.fields.String(required=True, metadata={"description": "Machine-readable error code, e.g. VALIDATION_ERROR"})
     message = ma.fields.String(required=True)

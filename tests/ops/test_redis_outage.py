@@ -129,11 +129,16 @@ def test_reads_fall_back_state_answers_503_and_everything_recovers(stack, make_u
                               ("/api/v1/providers", as_admin), ("/api/v1/providers/vidsrc", as_admin),
                               ("/api/v1/providers/status/vidsrc", as_admin), ("/api/v1/proxies", as_admin),
                               ("/api/v1/watch-together/providers", as_viewer), ("/api/v1/auth/me", as_viewer),
-                              ("/api/v1/users/me/history", as_viewer), ("/api/v1/streaming/history", as_viewer)]:
+                              ("/api/v1/users/me/history", as_viewer), ("/api/v1/streaming/history", as_viewer),
+                              ("/api/v1/recommendations/trending?window=24h", as_viewer),
+                              ("/api/v1/recommendations/popular", as_viewer),
+                              ("/api/v1/recommendations/popular?genre=drama", as_viewer)]:
             response = timed("GET", base + path, headers=headers)
             assert response.status_code == 200, (path, response.status_code, response.text[:300])
         listing = timed("GET", f"{base}/api/v1/content").json()
         assert "Outage Feature" in [item["title"] for item in listing["data"]] and listing["meta"]["total"] >= 1
+        trending = timed("GET", f"{base}/api/v1/recommendations/trending?window=24h", headers=as_viewer).json()
+        assert [item["title"] for item in trending["data"]] == ["Outage Feature"]  # ranked from SQL, not stored
         status = timed("GET", f"{base}/api/v1/providers/status/vidsrc", headers=as_admin).json()["data"]
         assert status["status"] == "unknown"
         # the limiter fails open: logging in still works

@@ -1,0 +1,47 @@
+"""What viewing says about titles, aggregated in SQL for the recommendations domain.
+
+A viewer counts once per title however many sessions they started on it: trending weighs each
+viewer by how recently they last started it and whether they finished it; popularity counts the
+distinct viewers a title's history holds.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, case, func, select
+
+from app.extensions import db
+from app.playback.models import PlaybackSession, WatchHistory
+
+
+def weighted_viewers(periods: list[tuple[datetime, float]], completion_weight: float,
+                     limit: int) -> list[tuple[int, float]]:
+    """``(content_id, score)`` best first. ``periods`` is ``(since, weight)``, newest first: a
+    viewer's latest session start on a title falls in the first period whose ``since`` it is not
+    before, and counts that period's weight, times ``1 + completion_weight`` when one of their
+    sessions in the window completed it. Sessions before the last ``since`` are not counted."""
+    if not periods:
+        return []
+    per_viewer = (
+        select(PlaybackSession.content_id.label("content_id"),
+               func.max(PlaybackSession.started_at).label("last_start"),
+               func.max(case((PlaybackSession.completed, 1), else_=0).cast(Integer)).label("done"))
+        .where(PlaybackSession.started_at >= periods[-1][0])
+        .group_by(PlaybackSession.content_id, PlaybackSession.user_id)
+        .subquery()
+    )
+    recency = case(*[(per_viewer.c.last_start >= since, weight) for since, weight in periods], else_=0.0)
+    score = func.sum(recency * (1 + completion_weight * per_viewer.c.done)).label("score")
+    rows = db.session.execute(
+        select(per_viewer.c.content_id, score).group_by(per_viewer.c.content_id)
+        .order_by(score.desc(), per_viewer.c.content_id).limit(limit))
+    return [(int(content_id), float(value)) for content_id, value in rows]
+
+
+def viewer_counts(min_viewers: int, limit: int) -> list[tuple[int, int]]:
+    """``(content_id, distinct viewers)`` of titles with at least ``min_viewers``, most first."""
+    viewers = func.count(func.distinct(WatchHistory.user_id)).label("viewers")
+    rows = db.session.execute(
+        select(WatchHistory.content_id, viewers).group_by(WatchHistory.content_id)
+        .having(viewers >= min_viewers).order_by(viewers.desc(), WatchHistory.content_id).limit(limit))
+    return [(int(content_id), int(count)) for content_id, count in rows]

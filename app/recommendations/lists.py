@@ -1,0 +1,100 @@
+"""Precomputed ranked lists in Redis, one hash per family of lists built together.
+
+A family (``trending``: one list per window; ``popular``: overall, per genre and the genre
+rows) is written whole in one transaction, so a reader never sees half of one build and half of
+another. When a family is missing (a cold cache) the first reader builds it while the others
+wait briefly; when Redis is down, every reader builds what it needs and nothing is stored.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable
+
+from app.core.outage import best_effort
+from app.extensions import redis
+from app.recommendations import keys
+
+BUILT = "_built"  # a field every stored family has, so an empty family still exists
+WAIT_FOR_BUILDER_S = 5.0
+BUILD_LOCK_S = 60
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One ranked list: ``(content id, score)`` best first, and the build that made it."""
+
+    version: str
+    generated_at: int  # epoch ms
+    items: tuple[tuple[int, float], ...]
+
+    def encode(self) -> str:
+        return json.dumps({"version": self.version, "generatedAt": self.generated_at,
+                           "items": [[cid, round(score, 6)] for cid, score in self.items]}, separators=(",", ":"))
+
+    @classmethod
+    def decode(cls, text: str) -> "Ranked":
+        data = json.loads(text)
+        return cls(data["version"], int(data["generatedAt"]), tuple((int(c), float(s)) for c, s in data["items"]))
+
+    @property
+    def generated(self) -> datetime:
+        return datetime.fromtimestamp(self.generated_at / 1000, tz=timezone.utc)
+
+
+def version_stamp(name: str, generated_at_ms: int) -> str:
+    """``name@2026-12-07T23:59:00Z``: which build produced a list."""
+    moment = datetime.fromtimestamp(generated_at_ms / 1000, tz=timezone.utc)
+    return f"{name}@{moment.strftime('%Y-%m-%dT%H:%M:%SZ')}"
+
+
+@best_effort("recommendation lists")
+def store(family: str, fields: dict[str, str], ttl: int) -> None:
+    key = keys.family(family)
+    pipe = redis.pipeline(transaction=True)
+    pipe.delete(key)
+    pipe.hset(key, mapping={**fields, BUILT: str(int(time.time() * 1000))})
+    pipe.expire(key, ttl)
+    pipe.execute()
+
+
+@best_effort("recommendation lists")
+def _read(family: str, fields: list[str]) -> list[str | None] | None:
+    """The fields asked for, or None when the family is not built (or Redis is down)."""
+    values = redis.hmget(keys.family(family), [BUILT, *fields])
+    return None if values[0] is None else values[1:]
+
+
+@best_effort("recommendation lists", default=True)
+def _claim_build(family: str) -> bool:
+    return bool(redis.set(keys.building(family), "1", nx=True, ex=BUILD_LOCK_S))
+
+
+@best_effort("recommendation lists")
+def _release_build(family: str) -> None:
+    redis.delete(keys.building(family))
+
+
+def read(family: str, fields: list[str], build: Callable[[], dict[str, str]], ttl: int) -> list[str | None]:
+    """The fields of a family, building and storing it first when it is missing."""
+    values = _read(family, fields)
+    if values is not None:
+        return values
+    deadline = time.monotonic() + WAIT_FOR_BUILDER_S
+    claimed = _claim_build(family)
+    while not claimed and time.monotonic() < deadline:
+        time.sleep(0.05)
+        values = _read(family, fields)
+        if values is not None:
+            return values
+        claimed = _claim_build(family)
+    # the builder, or a reader whose builder is slow or gone (its copy is stored all the same)
+    try:
+        built = build()
+        store(family, built, ttl)
+    finally:
+        if claimed:
+            _release_build(family)
+    return [built.get(field) for field in fields]

@@ -1,0 +1,44 @@
+"""/api/v1/recommendations: trending, popular (per genre or as genre rows)."""
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.core.envelope import envelope, ok, page_envelope
+from app.core.identity import auth_required, current_identity
+from app.recommendations import service
+from app.recommendations.schemas import (POPULAR_ENTRY, PopularArgsSchema, RecommendationMetaSchema,
+                                         RecommendationSchema, TrendingArgsSchema)
+
+blp = Blueprint("recommendations", __name__, description="Recommendations: trending, popular, similar, for you")
+
+
+def _viewer():
+    return service.viewer_for(current_identity(required=True))
+
+
+@blp.route("/trending")
+class Trending(MethodView):
+    @auth_required
+    @blp.arguments(TrendingArgsSchema, location="query", unknown=ma.RAISE)
+    @blp.response(200, page_envelope(RecommendationSchema, RecommendationMetaSchema))
+    def get(self, args):
+        """Trending: views and completions over the window, newer ones weighing more"""
+        items, meta = service.trending(_viewer(), args["window"], args["page"], args["per_page"])
+        return ok(items, meta=meta)
+
+
+@blp.route("/popular")
+class Popular(MethodView):
+    @auth_required
+    @blp.arguments(PopularArgsSchema, location="query", unknown=ma.RAISE)
+    @blp.response(200, envelope(data_field=ma.fields.List(POPULAR_ENTRY, required=True), meta=True,
+                                meta_schema=RecommendationMetaSchema, name="Popular"))
+    def get(self, args):
+        """Most watched: a genre's titles (``genre``), or one row per genre"""
+        if args.get("genre"):
+            items, meta = service.popular_in_genre(_viewer(), args["genre"], args["page"], args["per_page"])
+        else:
+            items, meta = service.popular_rows(_viewer(), args["page"], args["per_page"])
+        return ok(items, meta=meta)

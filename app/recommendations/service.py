@@ -1,0 +1,159 @@
+"""The recommendations domain's public interface: routes, workers and other domains call these.
+
+Lists are ranked once (by the worker every RECS_LIST_INTERVAL, or by the first reader of a
+cold cache) and stored in Redis; a request only filters a stored list by what the viewer may
+play (published, within their maturity limit and tier) and cuts its page.
+"""
+from __future__ import annotations
+
+import json
+
+from flask import current_app
+
+from app.catalog import service as catalog
+from app.catalog.service import Viewer
+from app.core.pagination import page_meta
+from app.core.timeutil import now_ms, utcnow
+from app.playback import service as playback
+from app.recommendations import lists
+from app.recommendations.decay import WINDOWS, periods
+from app.recommendations.lists import Ranked, version_stamp
+
+TRENDING = "trending"
+POPULAR = "popular"
+ALL = "all"
+GENRE_ROWS = "genres"
+ROW_CANDIDATES = 5  # a genre row looks this many times its size down its list for titles the viewer may play
+
+viewer_for = catalog.viewer_for
+
+
+def _settings() -> dict:
+    return current_app.config
+
+
+def _ttl() -> int:
+    return 3 * _settings()["RECS_LIST_INTERVAL"]
+
+
+def _genre_field(slug: str) -> str:
+    return f"genre:{slug}"
+
+
+# ---- building ----------------------------------------------------------------------------
+
+def build_trending() -> dict[str, str]:
+    """One list per window: viewers weighted by how recently they started a title, finishing it
+    counting ``1 + RECS_COMPLETION_WEIGHT``."""
+    config = _settings()
+    now, at = utcnow(), now_ms()
+    fields = {}
+    for name, window in WINDOWS.items():
+        steps = periods(now, window, window * config["RECS_TRENDING_HALF_LIFE"], config["RECS_TRENDING_BUCKETS"])
+        items = playback.weighted_viewers(steps, config["RECS_COMPLETION_WEIGHT"], config["RECS_LIST_SIZE"])
+        fields[name] = Ranked(version_stamp(f"trending-{name}", at), at, tuple(items)).encode()
+    return fields
+
+
+def build_popular() -> dict[str, str]:
+    """Most watched (distinct viewers, at least RECS_POPULAR_MIN_VIEWERS): overall, per genre, and
+    the genres ordered by how many viewers their titles gathered."""
+    config = _settings()
+    size, at = config["RECS_LIST_SIZE"], now_ms()
+    counts = playback.viewer_counts(config["RECS_POPULAR_MIN_VIEWERS"], limit=100 * size)
+    genres = catalog.genres_of([cid for cid, _ in counts])
+    by_genre: dict[str, list[tuple[int, float]]] = {}
+    for content_id, viewers in counts:
+        for slug in genres.get(content_id, ()):
+            by_genre.setdefault(slug, []).append((content_id, float(viewers)))
+    version = version_stamp("popular", at)
+    fields = {ALL: Ranked(version, at, tuple((cid, float(n)) for cid, n in counts[:size])).encode()}
+    for slug, items in by_genre.items():
+        fields[_genre_field(slug)] = Ranked(version, at, tuple(items[:size])).encode()
+    names = catalog.genre_names_by_slug()
+    rows = sorted(((slug, names.get(slug, slug), sum(n for _, n in items)) for slug, items in by_genre.items()),
+                  key=lambda row: (-row[2], row[0]))
+    fields[GENRE_ROWS] = json.dumps({"version": version, "generatedAt": at, "rows": rows})
+    return fields
+
+
+def refresh_lists() -> dict:
+    """Rebuild every family of lists (the worker's periodic task)."""
+    built = {}
+    for family, build in ((TRENDING, build_trending), (POPULAR, build_popular)):
+        fields = build()
+        lists.store(family, fields, _ttl())
+        built[family] = len(fields)
+    return built
+
+
+# ---- serving -----------------------------------------------------------------------------
+
+def _read(family: str, fields: list[str]) -> list[str | None]:
+    build = build_trending if family == TRENDING else build_popular
+    return lists.read(family, fields, build, _ttl())
+
+
+def _cards(ids: list[int], scores: dict[int, float], reason) -> list[dict]:
+    cards = catalog.cards_by_id(ids)
+    return [{**cards[cid], "score": round(scores[cid], 6), "reason": reason(cid)} for cid in ids if cid in cards]
+
+
+def _page(ranked: Ranked, viewer: Viewer, page: int, per_page: int, reason) -> tuple[list[dict], dict]:
+    scores = dict(ranked.items)
+    allowed = catalog.playable_ids([cid for cid, _ in ranked.items], viewer)
+    chosen = allowed[(page - 1) * per_page:page * per_page]
+    meta = {**page_meta(page, per_page, len(allowed)), "modelVersion": ranked.version,
+            "generatedAt": ranked.generated}
+    return _cards(chosen, scores, reason), meta
+
+
+def trending(viewer: Viewer, window: str, page: int, per_page: int) -> tuple[list[dict], dict]:
+    """Titles by time-decayed views and completions over ``window`` (24h, 7d or 30d)."""
+    (text,) = _read(TRENDING, [window])
+    reason = {"code": "trending", "text": "Trending now", "content_id": None, "genre": None}
+    return _page(Ranked.decode(text), viewer, page, per_page, lambda _: reason)
+
+
+def _genre_reason(slug: str, name: str) -> dict:
+    return {"code": "popular-in-genre", "text": f"Popular in {name}", "content_id": None, "genre": slug}
+
+
+def popular_in_genre(viewer: Viewer, genre: str, page: int, per_page: int) -> tuple[list[dict], dict]:
+    """The most watched titles of one genre (by slug); an unknown genre lists nothing."""
+    slug = genre.strip().lower()
+    rows_text, text = _read(POPULAR, [GENRE_ROWS, _genre_field(slug)])
+    rows = json.loads(rows_text)
+    ranked = Ranked.decode(text) if text else Ranked(rows["version"], rows["generatedAt"], ())
+    name = next((row[1] for row in rows["rows"] if row[0] == slug), slug)
+    reason = _genre_reason(slug, name)
+    return _page(ranked, viewer, page, per_page, lambda _: reason)
+
+
+def popular_rows(viewer: Viewer, page: int, per_page: int) -> tuple[list[dict], dict]:
+    """One row per genre (most watched genres first), each its most watched titles the viewer
+    may play; genres with none are left out. Pages count rows."""
+    row_size = _settings()["RECS_ROW_SIZE"]
+    (rows_text,) = _read(POPULAR, [GENRE_ROWS])
+    header = json.loads(rows_text)
+    genres = header["rows"]
+    texts = _read(POPULAR, [_genre_field(slug) for slug, _, _ in genres]) if genres else []
+    candidates = {slug: Ranked.decode(text).items[:row_size * ROW_CANDIDATES] if text else ()
+                  for (slug, _, _), text in zip(genres, texts)}
+    allowed = set(catalog.playable_ids([cid for items in candidates.values() for cid, _ in items], viewer))
+    visible = []
+    for slug, name, _ in genres:
+        items = [(cid, score) for cid, score in candidates[slug] if cid in allowed][:row_size]
+        if items:
+            visible.append((slug, name, items))
+    chosen = visible[(page - 1) * per_page:page * per_page]
+    cards = catalog.cards_by_id([cid for _, _, items in chosen for cid, _ in items])
+    data = []
+    for slug, name, items in chosen:
+        reason = _genre_reason(slug, name)
+        data.append({"genre": slug, "name": name, "items": [
+            {**cards[cid], "score": round(score, 6), "reason": reason} for cid, score in items if cid in cards]})
+    generated = Ranked(header["version"], header["generatedAt"], ())
+    meta = {**page_meta(page, per_page, len(visible)), "modelVersion": generated.version,
+            "generatedAt": generated.generated}
+    return data, meta

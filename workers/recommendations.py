@@ -1,0 +1,11 @@
+"""Recommendation tasks (the ``recs`` queue): rebuild the ranked lists."""
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="workers.recommendations.refresh_lists", ignore_result=True, time_limit=600, soft_time_limit=540)
+def refresh_lists() -> dict:
+    from app.recommendations import service
+
+    return service.refresh_lists()
