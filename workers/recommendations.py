@@ -9,3 +9,10 @@ def refresh_lists() -> dict:
     from app.recommendations import service
 
     return service.refresh_lists()
+
+
+@shared_task(name="workers.recommendations.build_similar", ignore_result=True, time_limit=3600, soft_time_limit=3500)
+def build_similar(force: bool = False) -> dict:
+    from app.recommendations import service
+
+    return service.build_similar(force)

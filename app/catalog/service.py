@@ -18,9 +18,11 @@ from app.catalog.admin import (create_content, create_episode, create_season, de
                                delete_episode, delete_season, update_content, update_episode, update_season)
 from app.catalog import browse
 from app.catalog.entitlements import ensure_media_entitled, media_gate, titles_for_media  # noqa: F401
-from app.catalog.browse import (card, cards_by_id, episodes_by_id, genre_names_by_slug, genres_of,  # noqa: F401
-                                get_content, list_content, load_content, next_episode, playable_ids)
+from app.catalog.browse import (card, cards_by_id, catalog_version, episodes_by_id,  # noqa: F401
+                                genre_names_by_slug, genres_of, get_content, list_content, load_content,
+                                next_episode, playable_ids)
 from app.catalog.models import Content, Episode, Season
+from app.catalog.profiles import title_profiles  # noqa: F401
 from app.catalog.search import search_content  # noqa: F401
 from app.core.schemas import MAX_DB_INT
 from app.core.timeutil import utcnow

@@ -22,7 +22,8 @@ from app.playback import buffer
 from app.playback.analytics import admin_stats, analytics  # noqa: F401
 from app.playback.history import continue_watching, continue_watching_cards, delete_history, list_history  # noqa: F401
 from app.playback.models import PlaybackSession, WatchHistory, item_key
-from app.playback.signals import viewer_counts, weighted_viewers  # noqa: F401
+from app.playback.signals import (history_fingerprint, history_pairs, viewer_counts,  # noqa: F401
+                                  weighted_viewers)
 from app.playback.progress import Resume, ResumeRules, clamp, percent, resume
 
 

@@ -7,6 +7,7 @@ distinct viewers a title's history holds.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Iterator
 
 from sqlalchemy import Integer, case, func, select
 
@@ -45,3 +46,22 @@ def viewer_counts(min_viewers: int, limit: int) -> list[tuple[int, int]]:
         select(WatchHistory.content_id, viewers).group_by(WatchHistory.content_id)
         .having(viewers >= min_viewers).order_by(viewers.desc(), WatchHistory.content_id).limit(limit))
     return [(int(content_id), int(count)) for content_id, count in rows]
+
+
+def history_pairs(batch: int = 50_000) -> Iterator[tuple[int, int, bool, datetime]]:
+    """``(user_id, content_id, completed, last watched)`` per user and title in the history (a
+    series' episodes folded into the title), streamed in batches."""
+    rows = db.session.execute(
+        select(WatchHistory.user_id, WatchHistory.content_id,
+               func.max(case((WatchHistory.completed, 1), else_=0).cast(Integer)),
+               func.max(WatchHistory.last_watched_at))
+        .group_by(WatchHistory.user_id, WatchHistory.content_id)
+        .execution_options(yield_per=batch))
+    for user_id, content_id, completed, last in rows:
+        yield int(user_id), int(content_id), bool(completed), last
+
+
+def history_fingerprint() -> tuple[int, str]:
+    """How many history rows there are and the latest watch: changes whenever history does."""
+    count, latest = db.session.execute(select(func.count(), func.max(WatchHistory.last_watched_at))).one()
+    return int(count), str(latest)

@@ -13,3 +13,27 @@ def family(name: str) -> str:
 def building(name: str) -> str:
     """Held while one process rebuilds a family on demand, so a cold cache is built once."""
     return key("recs", "building", name)
+
+
+def current(model: str) -> str:
+    """The version of a model's snapshot that readers use."""
+    return key("recs", "model", model, "current")
+
+
+def snapshot_lists(model: str, version: str) -> str:
+    """One field per content id (or user id): its ranked list as JSON."""
+    return key("recs", "model", model, version, "lists")
+
+
+def snapshot_blob(model: str, version: str, blob: str) -> str:
+    """A model artefact (base64), e.g. the content feature model of ``similar``."""
+    return key("recs", "model", model, version, "blob", blob)
+
+
+def snapshot_pattern(model: str, version: str) -> str:
+    return key("recs", "model", model, version, "*")
+
+
+def fingerprint(model: str) -> str:
+    """What the data looked like when a model was last built (a rebuild with nothing new is skipped)."""
+    return key("recs", "model", model, "fingerprint")

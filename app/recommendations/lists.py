@@ -45,9 +45,9 @@ class Ranked:
 
 
 def version_stamp(name: str, generated_at_ms: int) -> str:
-    """``name@2026-12-07T23:59:00Z``: which build produced a list."""
+    """``name@2026-12-07T23:59:00.123Z``: which build produced a list."""
     moment = datetime.fromtimestamp(generated_at_ms / 1000, tz=timezone.utc)
-    return f"{name}@{moment.strftime('%Y-%m-%dT%H:%M:%SZ')}"
+    return f"{name}@{moment.strftime('%Y-%m-%dT%H:%M:%S')}.{generated_at_ms % 1000:03d}Z"
 
 
 @best_effort("recommendation lists")

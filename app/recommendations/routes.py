@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from app.core.envelope import envelope, ok, page_envelope
 from app.core.identity import auth_required, current_identity
 from app.recommendations import service
+from app.core.pagination import PaginationArgsSchema
 from app.recommendations.schemas import (POPULAR_ENTRY, PopularArgsSchema, RecommendationMetaSchema,
                                          RecommendationSchema, TrendingArgsSchema)
 
@@ -41,4 +42,17 @@ class Popular(MethodView):
             items, meta = service.popular_in_genre(_viewer(), args["genre"], args["page"], args["per_page"])
         else:
             items, meta = service.popular_rows(_viewer(), args["page"], args["per_page"])
+        return ok(items, meta=meta)
+
+
+@blp.route("/similar/<int:content_id>")
+class Similar(MethodView):
+    @auth_required
+    @blp.arguments(PaginationArgsSchema, location="query", unknown=ma.RAISE)
+    @blp.response(200, page_envelope(RecommendationSchema, RecommendationMetaSchema))
+    @blp.alt_response(403, response="FORBIDDEN", description="MATURITY_RESTRICTED")
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args, content_id):
+        """Titles like this one: genres, cast, crew, language and era, blended with co-watching"""
+        items, meta = service.similar(_viewer(), content_id, args["page"], args["per_page"])
         return ok(items, meta=meta)

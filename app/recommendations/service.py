@@ -15,7 +15,7 @@ from app.catalog.service import Viewer
 from app.core.pagination import page_meta
 from app.core.timeutil import now_ms, utcnow
 from app.playback import service as playback
-from app.recommendations import lists
+from app.recommendations import lists, similar as similar_titles
 from app.recommendations.decay import WINDOWS, periods
 from app.recommendations.lists import Ranked, version_stamp
 
@@ -157,3 +157,21 @@ def popular_rows(viewer: Viewer, page: int, per_page: int) -> tuple[list[dict], 
     meta = {**page_meta(page, per_page, len(visible)), "modelVersion": generated.version,
             "generatedAt": generated.generated}
     return data, meta
+
+
+# ---- similar -----------------------------------------------------------------------------
+
+def similar(viewer: Viewer, content_id: int, page: int, per_page: int) -> tuple[list[dict], dict]:
+    """Titles like one the viewer may see (NOT_FOUND otherwise), never the title itself."""
+    content = catalog.load_content(content_id)
+    catalog.ensure_visible(content, viewer)
+    ranked = similar_titles.similar_to(content.id)
+    ranked = Ranked(ranked.version, ranked.generated_at, tuple(item for item in ranked.items if item[0] != content.id))
+    reason = {"code": "similar", "text": f"More like {content.title}", "content_id": content.id, "genre": None}
+    return _page(ranked, viewer, page, per_page, lambda _: reason)
+
+
+def build_similar(force: bool = False) -> dict:
+    """The worker's task: rebuild similar titles when the catalog or the history changed since
+    the last build (always with ``force``)."""
+    return similar_titles.build_if_changed(_settings(), force)

@@ -16,6 +16,15 @@ def read_settings(config) -> dict:
         "RECS_COMPLETION_WEIGHT": env_float("RECS_COMPLETION_WEIGHT", 1.0),  # a finished title counts 1 + this
         "RECS_POPULAR_MIN_VIEWERS": env_int("RECS_POPULAR_MIN_VIEWERS", 2),
         "RECS_ROW_SIZE": env_int("RECS_ROW_SIZE", 10),  # titles per genre row of /popular
+        # implicit feedback: a title in the history, finishing it, saving it
+        "RECS_WEIGHT_WATCHED": env_float("RECS_WEIGHT_WATCHED", 1.0),
+        "RECS_WEIGHT_COMPLETED": env_float("RECS_WEIGHT_COMPLETED", 1.0),
+        "RECS_WEIGHT_FAVORITE": env_float("RECS_WEIGHT_FAVORITE", 2.0),
+        "RECS_SIMILAR_SIZE": env_int("RECS_SIMILAR_SIZE", 30),  # similar titles kept per title
+        # co-watchers at which a title's similar list is half content, half co-watching
+        "RECS_SIMILAR_SHRINK": env_float("RECS_SIMILAR_SHRINK", 10.0),
+        # seconds between checks for a similar-titles rebuild (done when the catalog or history changed)
+        "RECS_SIMILAR_INTERVAL": env_int("RECS_SIMILAR_INTERVAL", 3600),
     }
 
 
@@ -23,4 +32,6 @@ def beat_entries(config) -> dict:
     return {
         "recs-refresh-lists": {"task": "workers.recommendations.refresh_lists",
                                "schedule": timedelta(seconds=config["RECS_LIST_INTERVAL"])},
+        "recs-build-similar": {"task": "workers.recommendations.build_similar",
+                               "schedule": timedelta(seconds=config["RECS_SIMILAR_INTERVAL"])},
     }

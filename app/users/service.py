@@ -1,7 +1,10 @@
 """Users as viewers: who may see a profile, profile changes, favorites."""
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.auth import service as auth_service
@@ -89,3 +92,16 @@ def delete_history(user_id: int, entry_id: int | None = None) -> int:
 def continue_watching(user_id: int) -> list[dict]:
     """Titles in progress and next episodes, as the user's tier and maturity limit allow."""
     return playback.continue_watching(catalog.viewer_for_user(user_id))
+
+
+def favorite_pairs(batch: int = 50_000) -> Iterator[tuple[int, int, datetime]]:
+    """``(user_id, content_id, saved at)`` of every favorite, streamed (for recommendations)."""
+    rows = db.session.execute(select(Favorite.user_id, Favorite.content_id, Favorite.created_at)
+                              .execution_options(yield_per=batch))
+    for user_id, content_id, created_at in rows:
+        yield int(user_id), int(content_id), created_at
+
+
+def favorites_fingerprint() -> tuple[int, str]:
+    count, latest = db.session.execute(select(func.count(), func.max(Favorite.created_at))).one()
+    return int(count), str(latest)
