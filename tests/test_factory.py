@@ -84,7 +84,8 @@ def test_worker_has_every_task_and_beat_entry_but_no_routes(app, test_env):
                                      "workers.recommendations"}
     assert set(built["beat"]) == {"ops-heartbeat", "providers-check", "proxies-probe", "playback-flush-progress",
                                   "playback-end-idle-sessions", "rooms-close-idle", "media-requeue-stalled",
-                                  "media-sweep-storage", "recs-refresh-lists", "recs-build-similar"}
+                                  "media-sweep-storage", "recs-refresh-lists", "recs-build-similar",
+                                  "recs-train-nightly", "recs-fold-in"}
 
 
 def test_an_unknown_role_is_refused(app, test_env):

@@ -16,3 +16,19 @@ def build_similar(force: bool = False) -> dict:
     from app.recommendations import service
 
     return service.build_similar(force)
+
+
+# time_limit: app.recommendations.jobs.TRAIN_TIME_LIMIT_S
+@shared_task(name="workers.recommendations.train", ignore_result=True, acks_late=True, time_limit=7200,
+             soft_time_limit=7000)
+def train(job_id: str | None = None, trigger: str = "nightly") -> dict:
+    from app.recommendations import service
+
+    return service.run_training(job_id, trigger)
+
+
+@shared_task(name="workers.recommendations.fold_in", ignore_result=True, time_limit=300, soft_time_limit=270)
+def fold_in() -> dict:
+    from app.recommendations import service
+
+    return service.fold_in_changed()

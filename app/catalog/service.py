@@ -134,6 +134,13 @@ def content_counts() -> dict:
     return {"total": sum(by_kind.values()), "byKind": by_kind, "byStatus": by_status}
 
 
+def best_rated(limit: int) -> list[tuple[int, float]]:
+    """``(content id, average rating)`` of published titles, best rated first."""
+    return [(cid, float(rating)) for cid, rating in db.session.execute(
+        select(Content.id, Content.average_rating).where(Content.status == "published")
+        .order_by(Content.average_rating.desc(), Content.view_count.desc(), Content.id).limit(limit))]
+
+
 def top_content(limit: int) -> list[dict]:
     return [card(c) for c in db.session.scalars(
         select(Content).order_by(Content.view_count.desc(), Content.id).limit(limit))]

@@ -1,6 +1,7 @@
 """Watch history and continue watching, read from the flushed history rows."""
 from __future__ import annotations
 
+from blinker import Namespace
 from flask import current_app
 from sqlalchemy import delete, select
 
@@ -13,6 +14,12 @@ from app.extensions import db
 from app.playback import buffer
 from app.playback.models import WatchHistory
 from app.playback.progress import percent
+
+
+_signals = Namespace()
+# Sent after a commit that changed which titles users watched or finished (a new entry, a
+# completion, a deletion), with ``user_ids``: other domains listen (recommendations re-ranks them).
+history_changed = _signals.signal("playback.history-changed")
 
 
 def _entries(rows: list[WatchHistory], viewer: Viewer | None = None) -> list[dict]:
@@ -53,6 +60,8 @@ def delete_history(user_id: int, entry_id: int | None = None) -> int:
     buffer.forget(user_id, item, now_ms(), _forget_ttl())
     count = db.session.execute(stmt).rowcount
     db.session.commit()
+    if count:
+        history_changed.send(current_app._get_current_object(), user_ids={user_id})
     return count
 
 

@@ -20,10 +20,11 @@ from app.errors import AppError, NotFoundError
 from app.extensions import db
 from app.playback import buffer
 from app.playback.analytics import admin_stats, analytics  # noqa: F401
+from app.playback.history import history_changed  # noqa: F401
 from app.playback.history import continue_watching, continue_watching_cards, delete_history, list_history  # noqa: F401
 from app.playback.models import PlaybackSession, WatchHistory, item_key
-from app.playback.signals import (history_fingerprint, history_pairs, viewer_counts,  # noqa: F401
-                                  weighted_viewers)
+from app.playback.viewing import (history_fingerprint, history_pairs, titles_watched,  # noqa: F401
+                                  viewer_counts, weighted_viewers)
 from app.playback.progress import Resume, ResumeRules, clamp, percent, resume
 
 
@@ -150,9 +151,10 @@ def progress_for_item(viewer: Viewer, content_id: int, episode_id: int | None, p
 
 # ---- the flush (worker side) -----------------------------------------------------------
 
-def _write_states(states: list[dict]) -> tuple[int, list[int]]:
+def _write_states(states: list[dict]) -> tuple[int, list[int], set[int]]:
     """Write a batch of buffered states in one transaction: per session one row update and its
-    history entry. Returns (sessions written, content ids completed in this batch)."""
+    history entry. Returns (sessions written, content ids completed in this batch, users whose
+    history gained a title or a completion)."""
     rows = {row.id: row for row in db.session.scalars(
         select(PlaybackSession).where(PlaybackSession.id.in_([s["sid"] for s in states])))}
     live = [s for s in states if s["sid"] in rows]
@@ -161,7 +163,7 @@ def _write_states(states: list[dict]) -> tuple[int, list[int]]:
     history = {(h.user_id, h.item_key): h for h in db.session.scalars(
         select(WatchHistory).where(WatchHistory.user_id.in_(users), WatchHistory.item_key.in_(items)))} if live else {}
     forgotten = buffer.forgotten_until({(rows[s["sid"]].user_id, s["item_key"]) for s in live})
-    rules, completed, written = _rules(), [], 0
+    rules, completed, written, changed = _rules(), [], 0, set()
     for state in live:
         row = rows[state["sid"]]
         client_ts = int(float(state.get("client_ts") or 0))
@@ -191,11 +193,14 @@ def _write_states(states: list[dict]) -> tuple[int, list[int]]:
                                  item_key=state["item_key"], reported_ms=-1)
             db.session.add(entry)
             history[key] = entry
+            changed.add(row.user_id)
         if reported_ms >= entry.reported_ms:  # an older session's state never overwrites a newer viewing
+            if outcome.completed != entry.completed:
+                changed.add(row.user_id)
             entry.position, entry.duration, entry.completed = outcome.position, row.duration, outcome.completed
             entry.reported_ms, entry.last_watched_at = reported_ms, reported
     db.session.commit()
-    return written, completed
+    return written, completed, changed
 
 
 def _flush_locked() -> dict:
@@ -204,9 +209,11 @@ def _flush_locked() -> dict:
     written = 0
     for start in range(0, len(session_ids), batch):
         states = buffer.read_many(session_ids[start:start + batch])
-        count, completed = _write_states(states)
+        count, completed, changed = _write_states(states)
         written += count
         catalog.record_trending(completed)
+        if changed:
+            history_changed.send(current_app._get_current_object(), user_ids=changed)
     buffer.finish_flush()
     return {"sessions": len(session_ids), "written": written}
 

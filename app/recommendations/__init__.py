@@ -4,9 +4,13 @@ from app.core.domain import Domain, Mount
 
 DOMAIN = Domain(
     name="recommendations",
-    mounts=(Mount("recommendations", "app.recommendations.routes:blp", "/api/v1/recommendations"),),
+    mounts=(
+        Mount("recommendations", "app.recommendations.routes:blp", "/api/v1/recommendations"),
+        Mount("recommendations_admin", "app.recommendations.routes:admin_blp", "/api/v1/admin/recommendations"),
+    ),
     tasks="workers.recommendations",
     queue="recs",
     settings="app.recommendations.settings:read_settings",
     beat="app.recommendations.settings:beat_entries",
+    setup="app.recommendations.service:init_app",
 )

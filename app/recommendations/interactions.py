@@ -38,15 +38,16 @@ class Interactions:
         return matrix, user_ids
 
 
-def load(config) -> Interactions:
-    """Every pair from the watch history and the favorites, weighted."""
+def load(config, user_ids: list[int] | None = None) -> Interactions:
+    """Every pair (of all users, or of those given) from the watch history and the favorites,
+    weighted."""
     pairs: dict[tuple[int, int], list[float]] = {}
     watched, completed = config["RECS_WEIGHT_WATCHED"], config["RECS_WEIGHT_COMPLETED"]
-    for user_id, content_id, done, last in playback.history_pairs():
+    for user_id, content_id, done, last in playback.history_pairs(user_ids):
         weight = watched + (completed if done else 0.0)
         pairs[(user_id, content_id)] = [weight, as_utc(last).timestamp()]
     favorite = config["RECS_WEIGHT_FAVORITE"]
-    for user_id, content_id, saved in users.favorite_pairs():
+    for user_id, content_id, saved in users.favorite_pairs(user_ids):
         entry = pairs.setdefault((user_id, content_id), [0.0, 0.0])
         entry[0] += favorite
         entry[1] = max(entry[1], as_utc(saved).timestamp())
@@ -62,3 +63,8 @@ def load(config) -> Interactions:
 def fingerprint() -> str:
     """Changes whenever the history or the favorites do."""
     return f"{playback.history_fingerprint()}|{users.favorites_fingerprint()}"
+
+
+def exist() -> bool:
+    """Whether anyone has watched or saved anything yet."""
+    return playback.history_fingerprint()[0] > 0 or users.favorites_fingerprint()[0] > 0

@@ -37,3 +37,18 @@ def snapshot_pattern(model: str, version: str) -> str:
 def fingerprint(model: str) -> str:
     """What the data looked like when a model was last built (a rebuild with nothing new is skipped)."""
     return key("recs", "model", model, "fingerprint")
+
+
+def dirty_users() -> str:
+    """Users whose history or favorites changed since their list was ranked (a set)."""
+    return key("recs", "dirty-users")
+
+
+def job(job_id: str) -> str:
+    """A training job's status (a hash)."""
+    return key("recs", "job", job_id)
+
+
+def active_job() -> str:
+    """The id of the training queued or running now (one at a time)."""
+    return key("recs", "job", "active")

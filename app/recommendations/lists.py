@@ -24,20 +24,23 @@ BUILD_LOCK_S = 60
 
 @dataclass(frozen=True)
 class Ranked:
-    """One ranked list: ``(content id, score)`` best first, and the build that made it."""
+    """One ranked list: ``(content id, score)`` best first (personal lists add the id of the
+    history title behind each pick, 0 for none), and the build that made it."""
 
     version: str
     generated_at: int  # epoch ms
-    items: tuple[tuple[int, float], ...]
+    items: tuple[tuple, ...]
 
     def encode(self) -> str:
         return json.dumps({"version": self.version, "generatedAt": self.generated_at,
-                           "items": [[cid, round(score, 6)] for cid, score in self.items]}, separators=(",", ":"))
+                           "items": [[item[0], round(item[1], 6), *item[2:]] for item in self.items]},
+                          separators=(",", ":"))
 
     @classmethod
     def decode(cls, text: str) -> "Ranked":
         data = json.loads(text)
-        return cls(data["version"], int(data["generatedAt"]), tuple((int(c), float(s)) for c, s in data["items"]))
+        return cls(data["version"], int(data["generatedAt"]),
+                   tuple((int(item[0]), float(item[1]), *(int(x) for x in item[2:])) for item in data["items"]))
 
     @property
     def generated(self) -> datetime:

@@ -6,13 +6,16 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.core.envelope import envelope, ok, page_envelope
-from app.core.identity import auth_required, current_identity
+from app.core.identity import auth_required, current_identity, roles_required
+from app.errors import NotFoundError
 from app.recommendations import service
 from app.core.pagination import PaginationArgsSchema
 from app.recommendations.schemas import (POPULAR_ENTRY, PopularArgsSchema, RecommendationMetaSchema,
-                                         RecommendationSchema, TrendingArgsSchema)
+                                         RecommendationSchema, TrainingJobSchema, TrainingResultSchema,
+                                         TrendingArgsSchema)
 
 blp = Blueprint("recommendations", __name__, description="Recommendations: trending, popular, similar, for you")
+admin_blp = Blueprint("recommendations_admin", __name__, description="Recommendation models: training and status")
 
 
 def _viewer():
@@ -56,3 +59,49 @@ class Similar(MethodView):
         """Titles like this one: genres, cast, crew, language and era, blended with co-watching"""
         items, meta = service.similar(_viewer(), content_id, args["page"], args["per_page"])
         return ok(items, meta=meta)
+
+
+@blp.route("/personalized")
+class Personalized(MethodView):
+    @auth_required(allow_service=False)
+    @blp.arguments(PaginationArgsSchema, location="query", unknown=ma.RAISE)
+    @blp.response(200, page_envelope(RecommendationSchema, RecommendationMetaSchema))
+    def get(self, args):
+        """For you: the model's picks with the title behind each, then what is popular in your genres"""
+        viewer = _viewer()
+        items, meta = service.personalized(viewer, service.viewer_preferences(viewer.user_id), args["page"],
+                                           args["per_page"])
+        return ok(items, meta=meta)
+
+
+@admin_blp.route("/train")
+class Train(MethodView):
+    @roles_required("admin")
+    @admin_blp.response(202, envelope(TrainingJobSchema))
+    def post(self):
+        """Train the personalized model now (one training at a time: a second call answers the running one)"""
+        status, _ = service.train("admin")
+        return ok(status), 202
+
+
+@admin_blp.route("/train/<string:job_id>")
+class TrainingJob(MethodView):
+    @roles_required("admin")
+    @admin_blp.response(200, envelope(TrainingJobSchema))
+    @admin_blp.alt_response(404, response="NOT_FOUND")
+    def get(self, job_id):
+        """A training's state, stage and progress, and its figures once done"""
+        return ok(service.training_job(job_id))
+
+
+@admin_blp.route("/model")
+class CurrentModel(MethodView):
+    @roles_required("admin")
+    @admin_blp.response(200, envelope(TrainingResultSchema))
+    @admin_blp.alt_response(404, response="NOT_FOUND")
+    def get(self):
+        """The personalized model serving now"""
+        info = service.model_info()
+        if info is None:
+            raise NotFoundError("No personalized model has been trained yet")
+        return ok(info)

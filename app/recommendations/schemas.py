@@ -8,7 +8,7 @@ from app.core.pagination import PaginationArgsSchema
 from app.core.schemas import CamelSchema, OneOfNested, PaginationMetaSchema, refuse_nul
 from app.recommendations.decay import DEFAULT_WINDOW, WINDOWS
 
-REASON_CODES = ["trending", "popular-in-genre", "popular", "because-you-watched", "similar", "for-you"]
+REASON_CODES = ["trending", "popular-in-genre", "popular", "top-rated", "because-you-watched", "similar", "for-you"]
 
 
 class ReasonSchema(CamelSchema):
@@ -47,3 +47,27 @@ class PopularArgsSchema(PaginationArgsSchema):
 
 
 POPULAR_ENTRY = OneOfNested([RecommendationSchema, GenreRowSchema], pick=lambda value: 1 if "items" in value else 0)
+
+
+class TrainingResultSchema(CamelSchema):
+    version = ma.fields.String(required=True)
+    model = ma.fields.String(required=True, metadata={"enum": ["ease", "als"]})
+    trained_at = ma.fields.Integer(required=True, metadata={"description": "epoch ms"})
+    users = ma.fields.Integer(required=True)
+    items = ma.fields.Integer(required=True)
+    interactions = ma.fields.Integer(required=True)
+    fit_seconds = ma.fields.Float(required=True)
+    seconds = ma.fields.Float(required=True, metadata={"description": "the whole training, ranking included"})
+
+
+class TrainingJobSchema(CamelSchema):
+    id = ma.fields.String(required=True)
+    state = ma.fields.String(required=True, metadata={"enum": ["queued", "running", "done", "failed"]})
+    stage = ma.fields.String(allow_none=True, metadata={"example": "fitting ease"})
+    progress = ma.fields.Float(required=True, metadata={"description": "0 to 1"})
+    trigger = ma.fields.String(allow_none=True)
+    queued_at = ma.fields.Integer(allow_none=True, metadata={"description": "epoch ms"})
+    started_at = ma.fields.Integer(allow_none=True, metadata={"description": "epoch ms"})
+    finished_at = ma.fields.Integer(allow_none=True, metadata={"description": "epoch ms"})
+    result = ma.fields.Nested(TrainingResultSchema, allow_none=True)
+    error = ma.fields.String(allow_none=True)

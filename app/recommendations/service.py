@@ -15,7 +15,7 @@ from app.catalog.service import Viewer
 from app.core.pagination import page_meta
 from app.core.timeutil import now_ms, utcnow
 from app.playback import service as playback
-from app.recommendations import lists, similar as similar_titles
+from app.recommendations import jobs, lists, personal, similar as similar_titles
 from app.recommendations.decay import WINDOWS, periods
 from app.recommendations.lists import Ranked, version_stamp
 
@@ -26,6 +26,14 @@ GENRE_ROWS = "genres"
 ROW_CANDIDATES = 5  # a genre row looks this many times its size down its list for titles the viewer may play
 
 viewer_for = catalog.viewer_for
+
+
+def init_app(app) -> None:
+    """Users whose history or favorites change are folded in by the next fold-in run."""
+    from app.users import service as users
+
+    playback.history_changed.connect(personal.mark_changed, sender=app, weak=False)
+    users.favorites_changed.connect(personal.mark_changed, sender=app, weak=False)
 
 
 def _settings() -> dict:
@@ -100,7 +108,7 @@ def _cards(ids: list[int], scores: dict[int, float], reason) -> list[dict]:
 
 
 def _page(ranked: Ranked, viewer: Viewer, page: int, per_page: int, reason) -> tuple[list[dict], dict]:
-    scores = dict(ranked.items)
+    scores = {item[0]: item[1] for item in ranked.items}
     allowed = catalog.playable_ids([cid for cid, _ in ranked.items], viewer)
     chosen = allowed[(page - 1) * per_page:page * per_page]
     meta = {**page_meta(page, per_page, len(allowed)), "modelVersion": ranked.version,
@@ -175,3 +183,103 @@ def build_similar(force: bool = False) -> dict:
     """The worker's task: rebuild similar titles when the catalog or the history changed since
     the last build (always with ``force``)."""
     return similar_titles.build_if_changed(_settings(), force)
+
+
+# ---- personalized ------------------------------------------------------------------------
+
+POPULAR_REASON = {"code": "popular", "text": "Popular on Marquee", "content_id": None, "genre": None}
+TOP_RATED_REASON = {"code": "top-rated", "text": "Highly rated", "content_id": None, "genre": None}
+FOR_YOU_REASON = {"code": "for-you", "text": "Picked for you", "content_id": None, "genre": None}
+
+
+def _popularity_blend(preferences: dict) -> tuple[str, list[tuple[int, float, dict]]]:
+    """What a viewer with no model list gets: the most watched of their favorite genres taken in
+    turn, then the most watched overall, then trending; the catalog's best rated when nobody has
+    watched anything yet. Returns (its version, picks with their reasons)."""
+    slugs = [slug.strip().lower() for slug in preferences.get("favoriteGenres") or [] if isinstance(slug, str)]
+    header, overall, *per_genre = _read(POPULAR, [GENRE_ROWS, ALL, *[_genre_field(slug) for slug in slugs]])
+    rows = json.loads(header)
+    names = {row[0]: row[1] for row in rows["rows"]}
+    picks: list[tuple[int, float, dict]] = []
+    genre_lists = [(slug, Ranked.decode(text).items) for slug, text in zip(slugs, per_genre) if text]
+    for rank in range(max((len(items) for _, items in genre_lists), default=0)):
+        for slug, items in genre_lists:
+            if rank < len(items):
+                picks.append((items[rank][0], items[rank][1], _genre_reason(slug, names.get(slug, slug))))
+    picks += [(item[0], item[1], POPULAR_REASON) for item in Ranked.decode(overall).items]
+    (trending_text,) = _read(TRENDING, ["7d"])
+    picks += [(item[0], item[1], {"code": "trending", "text": "Trending now", "content_id": None, "genre": None})
+              for item in Ranked.decode(trending_text).items]
+    if not picks:
+        picks = [(cid, rating, TOP_RATED_REASON) for cid, rating in catalog.best_rated(_settings()["RECS_LIST_SIZE"])]
+    return f"popularity-blend@{rows['version'].partition('@')[2]}", picks
+
+
+def personalized(viewer: Viewer, preferences: dict, page: int, per_page: int) -> tuple[list[dict], dict]:
+    """The viewer's list from the current model (with the history title behind each pick), then
+    the popularity blend; never a title in their history (finished, or started: continue watching
+    shows those) nor one they may not play."""
+    watched = playback.titles_watched(viewer.user_id)
+    stored = personal.stored_list(viewer.user_id)
+    picks: list[tuple[int, float, int | dict]] = []
+    version = None
+    if stored is not None:
+        version, generated = stored.version, stored.generated
+        picks = [(item[0], item[1], item[2] if len(item) > 2 else 0) for item in stored.items]
+    blend_version, blend = _popularity_blend(preferences)
+    if version is None:
+        version, generated = blend_version, None
+    seen: set[int] = set(watched)
+    ordered = []
+    for cid, score, why in [*picks, *blend]:
+        if cid not in seen:
+            seen.add(cid)
+            ordered.append((cid, score, why))
+    allowed = set(catalog.playable_ids([cid for cid, _, _ in ordered], viewer))
+    ordered = [entry for entry in ordered if entry[0] in allowed]
+    chosen = ordered[(page - 1) * per_page:page * per_page]
+    because_ids = [why for _, _, why in chosen if isinstance(why, int) and why]
+    cards = catalog.cards_by_id([cid for cid, _, _ in chosen] + because_ids)
+    items = []
+    for cid, score, why in chosen:
+        if cid not in cards:
+            continue
+        if isinstance(why, dict):
+            reason = why
+        elif why and why in cards:
+            reason = {"code": "because-you-watched", "text": f"Because you watched {cards[why]['title']}",
+                      "content_id": why, "genre": None}
+        else:
+            reason = FOR_YOU_REASON
+        items.append({**cards[cid], "score": round(score, 6), "reason": reason})
+    meta = {**page_meta(page, per_page, len(ordered)), "modelVersion": version,
+            "generatedAt": generated if generated is not None else Ranked(version, now_ms(), ()).generated}
+    return items, meta
+
+
+def viewer_preferences(user_id: int) -> dict:
+    from app.auth import service as auth_service
+
+    return auth_service.viewer_profile(user_id)["preferences"]
+
+
+def train(trigger: str) -> tuple[dict, bool]:
+    """Queue a training (one at a time): (its job status, whether it was queued now)."""
+    return jobs.start(trigger)
+
+
+def training_job(job_id: str) -> dict:
+    return jobs.get(job_id)
+
+
+def run_training(job_id: str | None, trigger: str) -> dict:
+    return personal.run_training(job_id, trigger)
+
+
+def fold_in_changed() -> dict:
+    return personal.fold_in_changed(_settings())
+
+
+def model_info() -> dict | None:
+    """The current personalized model: name, version, when and on how much it was trained."""
+    return personal.model_info()

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from celery.schedules import crontab
+
 from config.env import env_float, env_int
 
 
@@ -25,6 +27,18 @@ def read_settings(config) -> dict:
         "RECS_SIMILAR_SHRINK": env_float("RECS_SIMILAR_SHRINK", 10.0),
         # seconds between checks for a similar-titles rebuild (done when the catalog or history changed)
         "RECS_SIMILAR_INTERVAL": env_int("RECS_SIMILAR_INTERVAL", 3600),
+        # the personalized model: EASE up to this many titles (dense items x items), ALS above
+        "RECS_EASE_MAX_ITEMS": env_int("RECS_EASE_MAX_ITEMS", 5000),
+        "RECS_EASE_LAMBDA": env_float("RECS_EASE_LAMBDA", 300.0),
+        "RECS_EASE_FOLDIN_NEIGHBOURS": env_int("RECS_EASE_FOLDIN_NEIGHBOURS", 200),  # weights kept per title
+        "RECS_ALS_FACTORS": env_int("RECS_ALS_FACTORS", 64),
+        "RECS_ALS_REGULARIZATION": env_float("RECS_ALS_REGULARIZATION", 0.05),
+        "RECS_ALS_ALPHA": env_float("RECS_ALS_ALPHA", 2.0),
+        "RECS_ALS_ITERATIONS": env_int("RECS_ALS_ITERATIONS", 15),
+        "RECS_TOP_N": env_int("RECS_TOP_N", 100),  # titles stored per user
+        "RECS_TRAIN_HOUR": env_int("RECS_TRAIN_HOUR", 3),  # the nightly training, UTC hour
+        # seconds between fold-ins of users whose history or favorites changed
+        "RECS_FOLDIN_INTERVAL": env_int("RECS_FOLDIN_INTERVAL", 60),
     }
 
 
@@ -34,4 +48,8 @@ def beat_entries(config) -> dict:
                                "schedule": timedelta(seconds=config["RECS_LIST_INTERVAL"])},
         "recs-build-similar": {"task": "workers.recommendations.build_similar",
                                "schedule": timedelta(seconds=config["RECS_SIMILAR_INTERVAL"])},
+        "recs-train-nightly": {"task": "workers.recommendations.train",
+                               "schedule": crontab(hour=config["RECS_TRAIN_HOUR"], minute=0)},
+        "recs-fold-in": {"task": "workers.recommendations.fold_in",
+                         "schedule": timedelta(seconds=config["RECS_FOLDIN_INTERVAL"])},
     }

@@ -14,6 +14,9 @@ class PreferencesSchema(CamelSchema):
     subtitle_language = Text(allow_none=True, validate=LANGUAGE)
     autoplay_next_episode = ma.fields.Boolean()
     maturity_limit = Text(allow_none=True, validate=ma.validate.OneOf(RATINGS))
+    favorite_genres = ma.fields.List(Text(validate=ma.validate.Length(min=1, max=60)),
+                                     validate=ma.validate.Length(max=10), metadata={
+                                         "description": "Genre slugs; they seed recommendations before any viewing"})
 
 
 class ProfileSchema(CamelSchema):
@@ -24,7 +27,8 @@ class ProfileSchema(CamelSchema):
     role = ma.fields.String(required=True)
     subscription_tier = ma.fields.String(required=True, metadata={"enum": list(TIERS)})
     preferences = ma.fields.Dict(required=True, metadata={"description": "language, subtitleLanguage, "
-                                                                         "autoplayNextEpisode, maturityLimit"})
+                                                                         "autoplayNextEpisode, maturityLimit, "
+                                                                         "favoriteGenres"})
     created_at = ma.fields.DateTime(required=True)
 
 

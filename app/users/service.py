@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
+from blinker import Namespace
+from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -17,6 +19,10 @@ from app.errors import AuthorizationError, NotFoundError
 from app.extensions import db
 from app.playback import service as playback
 from app.users.models import Favorite
+
+
+# Sent after a commit that added or removed a favorite, with ``user_ids`` (recommendations listen).
+favorites_changed = Namespace().signal("users.favorites-changed")
 
 
 def resolve_user_id(identity: Identity, ref: str) -> int:
@@ -61,13 +67,16 @@ def list_favorites(user_id: int, page: int, per_page: int) -> tuple[list[dict], 
 
 
 def add_favorite(user_id: int, content_id: int) -> dict:
-    viewer = catalog.viewer_for_user(user_id)
     """Save a title; saving it again changes nothing (idempotent, no conflict)."""
+    viewer = catalog.viewer_for_user(user_id)
     content = catalog.load_content(content_id)
     catalog.ensure_visible(content, viewer)
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    db.session.execute(insert(Favorite).values(user_id=user_id, content_id=content.id).on_conflict_do_nothing())
+    added = db.session.execute(
+        insert(Favorite).values(user_id=user_id, content_id=content.id).on_conflict_do_nothing()).rowcount
     db.session.commit()
+    if added:
+        favorites_changed.send(current_app._get_current_object(), user_ids={user_id})
     row = db.session.get(Favorite, (user_id, content.id))
     return {"content_id": row.content_id, "created_at": as_utc(row.created_at), "content": catalog.card(content)}
 
@@ -76,6 +85,8 @@ def remove_favorite(user_id: int, content_id: int) -> bool:
     removed = db.session.execute(
         delete(Favorite).where(Favorite.user_id == user_id, Favorite.content_id == content_id)).rowcount
     db.session.commit()
+    if removed:
+        favorites_changed.send(current_app._get_current_object(), user_ids={user_id})
     return bool(removed)
 
 
@@ -94,10 +105,13 @@ def continue_watching(user_id: int) -> list[dict]:
     return playback.continue_watching(catalog.viewer_for_user(user_id))
 
 
-def favorite_pairs(batch: int = 50_000) -> Iterator[tuple[int, int, datetime]]:
-    """``(user_id, content_id, saved at)`` of every favorite, streamed (for recommendations)."""
-    rows = db.session.execute(select(Favorite.user_id, Favorite.content_id, Favorite.created_at)
-                              .execution_options(yield_per=batch))
+def favorite_pairs(user_ids: list[int] | None = None, batch: int = 50_000) -> Iterator[tuple[int, int, datetime]]:
+    """``(user_id, content_id, saved at)`` of every favorite (of all users or those given),
+    streamed (for recommendations)."""
+    stmt = select(Favorite.user_id, Favorite.content_id, Favorite.created_at)
+    if user_ids is not None:
+        stmt = stmt.where(Favorite.user_id.in_(user_ids))
+    rows = db.session.execute(stmt.execution_options(yield_per=batch))
     for user_id, content_id, created_at in rows:
         yield int(user_id), int(content_id), created_at
 

@@ -48,15 +48,17 @@ def viewer_counts(min_viewers: int, limit: int) -> list[tuple[int, int]]:
     return [(int(content_id), int(count)) for content_id, count in rows]
 
 
-def history_pairs(batch: int = 50_000) -> Iterator[tuple[int, int, bool, datetime]]:
+def history_pairs(user_ids: list[int] | None = None,
+                  batch: int = 50_000) -> Iterator[tuple[int, int, bool, datetime]]:
     """``(user_id, content_id, completed, last watched)`` per user and title in the history (a
-    series' episodes folded into the title), streamed in batches."""
-    rows = db.session.execute(
-        select(WatchHistory.user_id, WatchHistory.content_id,
-               func.max(case((WatchHistory.completed, 1), else_=0).cast(Integer)),
-               func.max(WatchHistory.last_watched_at))
-        .group_by(WatchHistory.user_id, WatchHistory.content_id)
-        .execution_options(yield_per=batch))
+    series' episodes folded into the title), streamed in batches; all users or those given."""
+    stmt = select(WatchHistory.user_id, WatchHistory.content_id,
+                  func.max(case((WatchHistory.completed, 1), else_=0).cast(Integer)),
+                  func.max(WatchHistory.last_watched_at))
+    if user_ids is not None:
+        stmt = stmt.where(WatchHistory.user_id.in_(user_ids))
+    rows = db.session.execute(stmt.group_by(WatchHistory.user_id, WatchHistory.content_id)
+                              .execution_options(yield_per=batch))
     for user_id, content_id, completed, last in rows:
         yield int(user_id), int(content_id), bool(completed), last
 
@@ -65,3 +67,9 @@ def history_fingerprint() -> tuple[int, str]:
     """How many history rows there are and the latest watch: changes whenever history does."""
     count, latest = db.session.execute(select(func.count(), func.max(WatchHistory.last_watched_at))).one()
     return int(count), str(latest)
+
+
+def titles_watched(user_id: int) -> set[int]:
+    """Every title in a user's history, finished or started (a series by any episode)."""
+    return set(db.session.scalars(select(WatchHistory.content_id).where(WatchHistory.user_id == user_id)
+                                  .distinct()))
