@@ -71,6 +71,26 @@ def create_user(email: str, password: str, display_name: str, *, role: str = ROL
     return user
 
 
+def import_accounts(accounts: list[tuple[str, str]]) -> dict[str, int]:
+    """Accounts for a data import, ``(uid, display name)``: no e-mail and no password, so nobody
+    can sign in as them; an existing uid is kept. Returns every uid's user id. One commit."""
+    uids = [uid for uid, _ in accounts]
+    known: dict[str, int] = {}
+    for start in range(0, len(uids), 900):
+        known.update(db.session.execute(select(User.uid, User.id).where(User.uid.in_(uids[start:start + 900]))).all())
+    added = [User(uid=uid, email=None, password_hash=None, display_name=name[:100], role=ROLE_USER,
+                  subscription_tier="free", preferences={}, auth_provider="import")
+             for uid, name in accounts if uid not in known]
+    db.session.add_all(added)
+    db.session.commit()
+    known.update({user.uid: user.id for user in added})
+    return known
+
+
+def has_account_with_uid_prefix(prefix: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.uid.startswith(prefix, autoescape=True)).limit(1)) is not None
+
+
 def register(email: str, password: str, display_name: str) -> dict:
     """Create an account and sign it in: returns the token bundle."""
     user = create_user(email, password, display_name)

@@ -219,3 +219,45 @@ def delete_episode(content_id: int, episode_id: int) -> None:
     episode = _episode(content_id, episode_id)
     db.session.execute(delete(Episode).where(Episode.id == episode.id))
     db.session.commit()
+
+
+def import_titles(titles: list[dict]) -> dict[str, int]:
+    """Add titles in bulk for a data import (``slug``, ``title``, ``release_year``, ``genres``,
+    optional ``average_rating``, ``view_count``): published movies on the free tier, unrated (so
+    maturity limits hide them) and of undetermined language. Titles whose slug exists are left as
+    they are. Returns every given slug's content id. One commit."""
+    slugs = [t["slug"] for t in titles]
+    known: dict[str, int] = {}
+    for start in range(0, len(slugs), 900):
+        known.update(db.session.execute(select(Content.slug, Content.id).where(
+            Content.slug.in_(slugs[start:start + 900]))).all())
+    genres = {genre.slug: genre for genre in db.session.scalars(select(Genre))}
+    added = []
+    for data in titles:
+        if data["slug"] in known:
+            continue
+        content = Content(kind="movie", title=data["title"][:300], slug=data["slug"], synopsis="",
+                          release_year=data.get("release_year"), maturity_rating="NR", maturity_level=level_of("NR"),
+                          original_language="und", tier_required="free", status="published",
+                          average_rating=float(data.get("average_rating") or 0.0),
+                          view_count=int(data.get("view_count") or 0))
+        chosen = []
+        for name in data.get("genres") or ():
+            clean = " ".join(name.split())[:60]
+            slug = slugify(clean)
+            if not clean:
+                continue
+            if slug not in genres:
+                genres[slug] = Genre(name=clean, slug=slug)
+                db.session.add(genres[slug])
+            if genres[slug] not in chosen:
+                chosen.append(genres[slug])
+        content.genres = sorted(chosen, key=lambda genre: genre.name)
+        content.search_genres = GENRE_SEPARATOR.join(genre.name for genre in content.genres)
+        db.session.add(content)
+        added.append(content)
+    db.session.commit()
+    known.update({content.slug: content.id for content in added})
+    if added:
+        bump_version()
+    return known

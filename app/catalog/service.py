@@ -15,7 +15,8 @@ from app.catalog import keys
 from app.catalog.access import (ANONYMOUS, Viewer, ensure_entitled, ensure_playable, ensure_visible,  # noqa: F401
                                 member_viewer, viewer_for, viewer_for_user)
 from app.catalog.admin import (create_content, create_episode, create_season, delete_content,  # noqa: F401
-                               delete_episode, delete_season, update_content, update_episode, update_season)
+                               delete_episode, delete_season, import_titles, update_content, update_episode,
+                               update_season)
 from app.catalog import browse
 from app.catalog.entitlements import ensure_media_entitled, media_gate, titles_for_media  # noqa: F401
 from app.catalog.browse import (card, cards_by_id, catalog_version, episodes_by_id,  # noqa: F401

@@ -23,8 +23,8 @@ from app.playback.analytics import admin_stats, analytics  # noqa: F401
 from app.playback.history import history_changed  # noqa: F401
 from app.playback.history import continue_watching, continue_watching_cards, delete_history, list_history  # noqa: F401
 from app.playback.models import PlaybackSession, WatchHistory, item_key
-from app.playback.viewing import (history_fingerprint, history_pairs, titles_watched,  # noqa: F401
-                                  viewer_counts, weighted_viewers)
+from app.playback.viewing import (history_fingerprint, history_pairs, import_history,  # noqa: F401
+                                  titles_watched, viewer_counts, weighted_viewers)
 from app.playback.progress import Resume, ResumeRules, clamp, percent, resume
 
 

@@ -12,7 +12,7 @@ from typing import Iterator
 from sqlalchemy import Integer, case, func, select
 
 from app.extensions import db
-from app.playback.models import PlaybackSession, WatchHistory
+from app.playback.models import PlaybackSession, WatchHistory, item_key
 
 
 def weighted_viewers(periods: list[tuple[datetime, float]], completion_weight: float,
@@ -73,3 +73,21 @@ def titles_watched(user_id: int) -> set[int]:
     """Every title in a user's history, finished or started (a series by any episode)."""
     return set(db.session.scalars(select(WatchHistory.content_id).where(WatchHistory.user_id == user_id)
                                   .distinct()))
+
+
+def import_history(entries: list[tuple[int, int, datetime]], batch: int = 2000) -> int:
+    """Finished viewings for a data import, ``(user_id, content_id, when)`` (movies); an entry a
+    user already has for the title is kept as it is. Returns how many were added."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    added = 0
+    for start in range(0, len(entries), batch):
+        rows = [{"user_id": user_id, "content_id": content_id, "episode_id": None, "item_key": item_key(content_id, None),
+                 "position": 0.0, "duration": 0.0, "completed": True, "reported_ms": int(when.timestamp() * 1000),
+                 "last_watched_at": when} for user_id, content_id, when in entries[start:start + batch]]
+        # RETURNING counts what was added on both databases (psycopg's rowcount is -1 here)
+        added += len(db.session.execute(insert(WatchHistory).values(rows).on_conflict_do_nothing(
+            index_elements=["user_id", "item_key"]).returning(WatchHistory.id)).all())
+    db.session.commit()
+    return added

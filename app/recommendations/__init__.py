@@ -13,4 +13,5 @@ DOMAIN = Domain(
     settings="app.recommendations.settings:read_settings",
     beat="app.recommendations.settings:beat_entries",
     setup="app.recommendations.service:init_app",
+    seeds=(("movielens", "app.recommendations.cli:seed_movielens"),),
 )

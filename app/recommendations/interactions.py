@@ -29,13 +29,21 @@ class Interactions:
     def matrix(self, item_rows: dict[int, int], n_items: int) -> tuple[sp.csr_matrix, np.ndarray]:
         """Users x items (in ``item_rows`` order; pairs on other titles left out) and the user id
         of each matrix row."""
+        weights, _, user_ids = self.matrices(item_rows, n_items)
+        return weights, user_ids
+
+    def matrices(self, item_rows: dict[int, int], n_items: int) -> tuple[sp.csr_matrix, sp.csr_matrix, np.ndarray]:
+        """The weights and the times (epoch seconds) as users x items matrices of one pattern,
+        and the user id of each row. Pairs are unique, so the two patterns match."""
         rows = np.fromiter((item_rows.get(int(cid), -1) for cid in self.items), dtype=np.int64, count=len(self))
         keep = rows >= 0
         user_ids, user_rows = np.unique(self.users[keep], return_inverse=True)
-        matrix = sp.csr_matrix((self.weights[keep], (user_rows, rows[keep])), shape=(len(user_ids), n_items),
-                               dtype=np.float32)
-        matrix.sum_duplicates()
-        return matrix, user_ids
+        shape = (len(user_ids), n_items)
+        weights = sp.csr_matrix((self.weights[keep], (user_rows, rows[keep])), shape=shape, dtype=np.float32)
+        times = sp.csr_matrix((self.times[keep].astype(np.float64) + 1.0, (user_rows, rows[keep])), shape=shape)
+        weights.sort_indices()
+        times.sort_indices()
+        return weights, times, user_ids
 
 
 def load(config, user_ids: list[int] | None = None) -> Interactions:

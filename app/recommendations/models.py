@@ -2,20 +2,34 @@
 
 EASE (Steck, 2019) is a closed form on the item-item Gram matrix: ``B = I - P / diag(P)`` with
 ``P = (X'X + lambda I)^-1``; a user's scores are ``x_u B``. Dense in items, so it is used up to
-``RECS_EASE_MAX_ITEMS``. ALS (implicit's ``AlternatingLeastSquares``) factors the matrix and
+``RECS_EASE_MAX_ITEMS``. With ``dropout`` it is EDLAE (Steck, NeurIPS 2020: emphasised denoising,
+the L2 penalty of item ``i`` grows by ``p / (1 - p) * G_ii``), which keeps popular items from
+explaining themselves. The profile a user is scored from may weigh their recent titles more
+(``recency_profile``: time-weighted CF, Ding & Li 2005); their whole history is still excluded. ALS (implicit's ``AlternatingLeastSquares``) factors the matrix and
 scales to any catalog. Both score users in chunks (bounded memory), fold a user in from their
 row alone, name the history title that most supports each pick, and serialise to bytes.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import time
+import warnings
 from typing import Callable
 
 import numpy as np
+import scipy.linalg
 import scipy.sparse as sp
 
 Progress = Callable[[float], None]
+
+
+@contextlib.contextmanager
+def quiet_implicit():
+    """implicit's nearest-neighbour code hands itself a COO matrix and then warns about it."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Method expects CSR input")
+        yield
 DENSE_BUDGET = 1 << 24  # cells of a dense score chunk (64 MiB of float32)
 
 
@@ -42,16 +56,17 @@ class PersonalModel:
         raise NotImplementedError
 
     def recommend(self, user_items: sp.csr_matrix, n: int,
-                  exclude: sp.csr_matrix | None = None) -> list[list[tuple[int, float, int]]]:
+                  profiles: sp.csr_matrix | None = None) -> list[list[tuple[int, float, int]]]:
         """Per user row: up to ``n`` ``(item, score, supporting history item or -1)``, best first,
-        never an item of the row's history (nor of ``exclude``'s row), nor one scored 0 or less."""
+        never an item of the row's history, nor one scored 0 or less. ``profiles`` (the same
+        pattern as ``user_items``, other weights) is what scores are computed from, if given."""
         results: list[list[tuple[int, float, int]]] = []
-        seen_all = user_items if exclude is None else (user_items + exclude)
+        profiles = user_items if profiles is None else profiles
         step = _rows_per_chunk(user_items.shape[1])
         for start in range(0, user_items.shape[0], step):
-            chunk = user_items[start:start + step]
+            chunk = profiles[start:start + step]
             scores = self.scores(chunk)
-            seen = seen_all[start:start + step]
+            seen = user_items[start:start + step]
             rows, cols = seen.nonzero()
             scores[rows, cols] = -np.inf
             k = min(n, scores.shape[1])
@@ -77,26 +92,44 @@ class PersonalModel:
         return results
 
 
+def gram_of(user_items: sp.csr_matrix) -> np.ndarray:
+    """``X'X`` as a dense float32 matrix (items x items)."""
+    return np.asarray((user_items.T @ user_items).toarray(), dtype=np.float32)
+
+
 class Ease(PersonalModel):
     name = "ease"
 
-    def __init__(self, regularization: float = 300.0, keep_per_row: int | None = None) -> None:
+    def __init__(self, regularization: float = 300.0, keep_per_row: int | None = None, dropout: float = 0.0) -> None:
+        if not 0.0 <= dropout < 1.0:
+            raise ValueError("dropout must be in [0, 1)")
         self.regularization = regularization
         self.keep_per_row = keep_per_row
+        self.dropout = dropout
         self.weights: np.ndarray | sp.csr_matrix | None = None
 
     def fit(self, user_items, progress=lambda share: None):
         started = time.monotonic()
-        gram = (user_items.T @ user_items).toarray().astype(np.float64)
+        self.fit_gram(gram_of(user_items), progress)
+        self.fit_seconds = time.monotonic() - started
+        return self
+
+    def fit_gram(self, gram: np.ndarray, progress: Progress = lambda share: None) -> "Ease":
+        """Fit from a Gram matrix (``gram_of``), left unchanged so a search can reuse it."""
         progress(0.3)
-        gram[np.diag_indices_from(gram)] += self.regularization
-        inverse = np.linalg.inv(gram)
-        del gram
+        penalty = (self.regularization + self.dropout / (1.0 - self.dropout) * np.diag(gram)).astype(np.float32)
+        system = np.array(gram, dtype=np.float32)  # one copy; inverted in place below
+        system[np.diag_indices_from(system)] += penalty
+        # float32 halves the memory and the time; the penalty keeps the system well conditioned
+        weights = scipy.linalg.inv(system, overwrite_a=True, check_finite=False)
+        del system
         progress(0.8)
-        weights = (inverse / (-np.diag(inverse))).astype(np.float32)
+        if self.dropout:  # EDLAE: B = I - P diag(penalty)
+            weights *= -penalty[None, :]
+        else:  # EASE: B = I - P / diag(P), the same when the penalty is one constant
+            weights /= -np.diag(weights).copy()[None, :]
         weights[np.diag_indices_from(weights)] = 0.0
         self.weights = weights
-        self.fit_seconds = time.monotonic() - started
         return self
 
     def scores(self, user_items):
@@ -118,7 +151,7 @@ class Ease(PersonalModel):
         values = np.take_along_axis(dense, top, axis=1)
         rows = np.repeat(np.arange(dense.shape[0]), k)
         keep = values.ravel() > 0
-        model = Ease(self.regularization, keep_per_row)
+        model = Ease(self.regularization, keep_per_row, self.dropout)
         model.weights = sp.csr_matrix((values.ravel()[keep], (rows[keep], top.ravel()[keep])), shape=dense.shape,
                                       dtype=np.float32)
         return model
@@ -126,7 +159,8 @@ class Ease(PersonalModel):
     def dumps(self):
         weights = self.weights if sp.issparse(self.weights) else sp.csr_matrix(self.weights)
         buffer = io.BytesIO()
-        np.savez_compressed(buffer, kind=np.asarray([0]), regularization=np.asarray([self.regularization]),
+        np.savez_compressed(buffer, kind=np.asarray([0]),
+                            regularization=np.asarray([self.regularization, self.dropout]),
                             data=weights.data, indices=weights.indices, indptr=weights.indptr,
                             shape=np.asarray(weights.shape))
         return buffer.getvalue()
@@ -182,7 +216,8 @@ class Als(PersonalModel):
 def loads(blob: bytes) -> PersonalModel:
     with np.load(io.BytesIO(blob), allow_pickle=False) as arrays:
         if int(arrays["kind"][0]) == 0:
-            model = Ease(float(arrays["regularization"][0]))
+            regularization, dropout = (float(x) for x in arrays["regularization"])
+            model = Ease(regularization, dropout=dropout)
             model.weights = sp.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]),
                                           shape=tuple(int(n) for n in arrays["shape"]))
             return model
@@ -192,8 +227,26 @@ def loads(blob: bytes) -> PersonalModel:
         return als
 
 
-def choose(n_items: int, ease_max_items: int, ease_regularization: float, **als_params) -> PersonalModel:
-    """EASE while its dense item x item matrix fits the limit, ALS above it."""
+def recency_profile(user_items: sp.csr_matrix, times: sp.csr_matrix, decay: float) -> sp.csr_matrix:
+    """``user_items`` with each user's titles weighted ``decay ** k``, k = 0 for their latest
+    (``times``: the same pattern, epoch seconds). ``decay`` 1 changes nothing."""
+    if decay >= 1.0:
+        return user_items
+    items, when = user_items.tocsr(), times.tocsr()
+    data = items.data.astype(np.float32).copy()
+    for row in range(items.shape[0]):
+        start, end = items.indptr[row], items.indptr[row + 1]
+        if end > start:
+            newest_first = np.argsort(-when.data[start:end], kind="stable")
+            rank = np.empty(end - start, dtype=np.int64)
+            rank[newest_first] = np.arange(end - start)
+            data[start:end] *= decay ** rank
+    return sp.csr_matrix((data, items.indices, items.indptr), shape=items.shape)
+
+
+def choose(n_items: int, ease_max_items: int, ease_regularization: float, ease_dropout: float = 0.0,
+           **als_params) -> PersonalModel:
+    """EASE (EDLAE with a dropout) while its dense item x item matrix fits the limit, ALS above."""
     if n_items <= ease_max_items:
-        return Ease(ease_regularization)
+        return Ease(ease_regularization, dropout=ease_dropout)
     return Als(**als_params)

@@ -18,7 +18,7 @@ from app.extensions import redis
 from app.recommendations import interactions as signals
 from app.recommendations import jobs, keys, snapshots
 from app.recommendations.lists import Ranked, version_stamp
-from app.recommendations.models import Ease, PersonalModel, choose, loads
+from app.recommendations.models import Ease, PersonalModel, choose, loads, recency_profile
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +29,24 @@ FOLD_IN_BATCH = 500
 _loaded: dict[str, tuple[PersonalModel, np.ndarray, dict[int, int]]] = {}
 
 
+def supported_items(items: np.ndarray, min_support: int) -> list[int]:
+    """Titles at least ``min_support`` users interacted with: a title one user watched teaches
+    co-watching nothing, and leaving them out keeps EASE's dense matrix small (on MovieLens, 3.7k
+    titles instead of 6k at no cost in accuracy)."""
+    ids, counts = np.unique(items, return_counts=True)
+    return [int(cid) for cid in ids[counts >= min_support]]
+
+
 def _model_for(config, n_items: int) -> PersonalModel:
-    return choose(n_items, config["RECS_EASE_MAX_ITEMS"], config["RECS_EASE_LAMBDA"],
+    return choose(n_items, config["RECS_EASE_MAX_ITEMS"], config["RECS_EASE_LAMBDA"], config["RECS_EASE_DROPOUT"],
                   factors=config["RECS_ALS_FACTORS"], regularization=config["RECS_ALS_REGULARIZATION"],
                   alpha=config["RECS_ALS_ALPHA"], iterations=config["RECS_ALS_ITERATIONS"])
+
+
+def _profiles(config, model: PersonalModel, user_items, times):
+    """What users are scored from: recent titles weigh more for EASE (tuned on MovieLens' time
+    split); ALS folds users in from their plain weights."""
+    return recency_profile(user_items, times, config["RECS_RECENCY_DECAY"]) if isinstance(model, Ease) else None
 
 
 def _encode(version: str, at: int, picks: list[tuple[int, float, int]], item_ids: np.ndarray) -> str:
@@ -46,11 +60,12 @@ def train(config, job_id: str) -> dict:
     started = time.monotonic()
     jobs.report(job_id, "loading interactions", 0.02)
     data = signals.load(config)
-    item_ids = np.asarray(sorted(catalog.playable_ids(sorted(set(data.items.tolist())), STAFF)), dtype=np.int64)
+    supported = supported_items(data.items, config["RECS_MIN_SUPPORT"])
+    item_ids = np.asarray(sorted(catalog.playable_ids(supported, STAFF)), dtype=np.int64)
     rows = {int(cid): row for row, cid in enumerate(item_ids)}
     if not len(item_ids):
         raise ValueError("nobody has watched or saved a published title yet: nothing to learn from")
-    user_items, user_ids = data.matrix(rows, len(item_ids))
+    user_items, times, user_ids = data.matrices(rows, len(item_ids))
     model = _model_for(config, len(item_ids))
     jobs.report(job_id, f"fitting {model.name}", 0.1)
     model.fit(user_items, progress=lambda share: jobs.report(job_id, f"fitting {model.name}", 0.1 + 0.5 * share))
@@ -60,8 +75,10 @@ def train(config, job_id: str) -> dict:
     fields = {}
     top_n = config["RECS_TOP_N"]
     step = 2000
+    profiles = _profiles(config, model, user_items, times)
     for start in range(0, len(user_ids), step):
-        picks = model.recommend(user_items[start:start + step], top_n)
+        picks = model.recommend(user_items[start:start + step], top_n,
+                                profiles[start:start + step] if profiles is not None else None)
         for offset, user_picks in enumerate(picks):
             fields[str(int(user_ids[start + offset]))] = _encode(version, at, user_picks, item_ids)
         jobs.report(job_id, "ranking users", 0.6 + 0.3 * min(1.0, (start + step) / max(1, len(user_ids))))
@@ -112,10 +129,11 @@ def fold_in(config, user_ids: list[int]) -> int:
     if loaded is None:
         return 0
     model, item_ids, rows = loaded
-    user_items, found = signals.load(config, user_ids).matrix(rows, len(item_ids))
+    user_items, times, found = signals.load(config, user_ids).matrices(rows, len(item_ids))
     at = now_ms()
     fold_version = version  # the lists belong to the model that made them
-    picks = model.recommend(user_items, config["RECS_TOP_N"]) if len(found) else []
+    picks = model.recommend(user_items, config["RECS_TOP_N"], _profiles(config, model, user_items, times)) \
+        if len(found) else []
     fields = {str(int(uid)): _encode(fold_version, at, user_picks, item_ids) for uid, user_picks in zip(found, picks)}
     gone = [str(uid) for uid in user_ids if str(uid) not in fields]
     pipe = redis.pipeline(transaction=False)

@@ -29,9 +29,11 @@ viewer_for = catalog.viewer_for
 
 
 def init_app(app) -> None:
-    """Users whose history or favorites change are folded in by the next fold-in run."""
+    """``flask recs``; users whose history or favorites change are folded in by the next fold-in run."""
+    from app.recommendations.cli import recs_cli
     from app.users import service as users
 
+    app.cli.add_command(recs_cli)
     playback.history_changed.connect(personal.mark_changed, sender=app, weak=False)
     users.favorites_changed.connect(personal.mark_changed, sender=app, weak=False)
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from celery.schedules import crontab
 
-from config.env import env_float, env_int
+from config.env import env_bool, env_float, env_int
 
 
 def read_settings(config) -> dict:
@@ -29,16 +29,21 @@ def read_settings(config) -> dict:
         "RECS_SIMILAR_INTERVAL": env_int("RECS_SIMILAR_INTERVAL", 3600),
         # the personalized model: EASE up to this many titles (dense items x items), ALS above
         "RECS_EASE_MAX_ITEMS": env_int("RECS_EASE_MAX_ITEMS", 5000),
-        "RECS_EASE_LAMBDA": env_float("RECS_EASE_LAMBDA", 300.0),
+        "RECS_EASE_LAMBDA": env_float("RECS_EASE_LAMBDA", 200.0),
+        "RECS_EASE_DROPOUT": env_float("RECS_EASE_DROPOUT", 0.1),  # EDLAE's emphasis (0: plain EASE)
+        "RECS_RECENCY_DECAY": env_float("RECS_RECENCY_DECAY", 0.98),  # weight of a user's k-th latest title: this**k
         "RECS_EASE_FOLDIN_NEIGHBOURS": env_int("RECS_EASE_FOLDIN_NEIGHBOURS", 200),  # weights kept per title
         "RECS_ALS_FACTORS": env_int("RECS_ALS_FACTORS", 64),
         "RECS_ALS_REGULARIZATION": env_float("RECS_ALS_REGULARIZATION", 0.05),
         "RECS_ALS_ALPHA": env_float("RECS_ALS_ALPHA", 2.0),
         "RECS_ALS_ITERATIONS": env_int("RECS_ALS_ITERATIONS", 15),
         "RECS_TOP_N": env_int("RECS_TOP_N", 100),  # titles stored per user
+        "RECS_MIN_SUPPORT": env_int("RECS_MIN_SUPPORT", 2),  # users a title needs to be in the model
         "RECS_TRAIN_HOUR": env_int("RECS_TRAIN_HOUR", 3),  # the nightly training, UTC hour
         # seconds between fold-ins of users whose history or favorites changed
         "RECS_FOLDIN_INTERVAL": env_int("RECS_FOLDIN_INTERVAL", 60),
+        # `flask seed` (so `make run`) imports MovieLens once for a demo with a real catalog
+        "RECS_DEMO_MOVIELENS": env_bool("RECS_DEMO_MOVIELENS", getattr(config, "ENV_NAME", "") == "development"),
     }
 
 

@@ -24,6 +24,7 @@ from app.recommendations import interactions as signals
 from app.recommendations import keys, snapshots
 from app.recommendations.features import FeatureModel, shrinkage, top_k
 from app.recommendations.lists import Ranked, version_stamp
+from app.recommendations.models import quiet_implicit
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,8 @@ def co_watching(user_items: sp.csr_matrix, k: int) -> sp.csr_matrix:
     if user_items.nnz == 0:
         return sp.csr_matrix((n, n), dtype=np.float32)
     model = CosineRecommender(K=k + 1)
-    model.fit(user_items, show_progress=False)
+    with quiet_implicit():
+        model.fit(user_items, show_progress=False)
     similarity = sp.csr_matrix(model.similarity, dtype=np.float32)
     similarity.setdiag(0)
     similarity.eliminate_zeros()

@@ -23,7 +23,9 @@ def test_devstack_starts_everything_and_ctrl_c_stops_it(tmp_path):
     env.update({"PORT": str(port), "DATABASE_URL": f"sqlite:///{tmp_path / 'dev.db'}", "LOG_LEVEL": "WARNING",
                 "STORAGE_DIR": str(tmp_path / "storage"), "CELERY_BEAT_SCHEDULE": str(tmp_path / "beat"),
                 "STREAMER_PORT": str(streamer_port), "TORRENT_LISTEN_INTERFACES": "127.0.0.1:0",
-                "TORRENT_DHT": "false", "TORRENT_LSD": "false"})
+                "TORRENT_DHT": "false", "TORRENT_LSD": "false",
+                # the MovieLens import (~25 s) has its own tests (tests/recommendations/test_evaluation.py)
+                "RECS_DEMO_MOVIELENS": "false"})
     env.pop("ADMIN_PASSWORD", None)
     log = open(tmp_path / "run.log", "wb")
     process = subprocess.Popen([sys.executable, "-m", "config.devstack", "run", "web", "streamer", "worker"], cwd=ROOT,
