@@ -310,15 +310,19 @@ def _row(row_id: str, title: str, items: list[dict]) -> dict:
     return {"id": row_id, "title": title, "items": items}
 
 
-def home(viewer: Viewer, personal_rows: list[tuple[str, str, list[dict]]] = ()) -> dict:
-    """The home page rows: the given personal rows that have cards, trending, new releases,
-    major genres."""
+def home(viewer: Viewer, personal_rows: list[tuple[str, str, list[dict]]] = (),
+         trending_cards: Callable[[Viewer, int], list[dict]] | None = None) -> dict:
+    """The home page rows: the given personal rows that have cards, trending (from
+    ``trending_cards`` when given), new releases, major genres."""
     size = current_app.config["HOME_ROW_SIZE"]
     base = visible_to(select(Content), viewer).where(Content.status == "published")
     rows = [_row(key, title, cards[:size]) for key, title, cards in personal_rows if cards]
-    ranked = trending_ids(size * 2)
-    by_id = cards_by_id(ranked, viewer)
-    trending = [by_id[cid] for cid in ranked if cid in by_id]
+    if trending_cards is not None:
+        trending = trending_cards(viewer, size)
+    else:
+        ranked = trending_ids(size * 2)
+        by_id = cards_by_id(ranked, viewer)
+        trending = [by_id[cid] for cid in ranked if cid in by_id]
     if len(trending) < size:
         seen = {item["id"] for item in trending}
         extra = db.session.scalars(base.order_by(Content.view_count.desc(), Content.id).limit(size * 2))

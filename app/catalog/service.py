@@ -37,19 +37,32 @@ def init_app(app) -> None:
     providers.register_media_gate(app, media_gate)
 
 
-def register_home_row(app, key: str, title: str, cards: Callable[[Viewer], list[dict]]) -> None:
+def register_home_row(app, key: str, title: str | Callable[[Viewer], tuple[str, list[dict]] | None],
+                      cards: Callable[[Viewer], list[dict]] | None = None) -> None:
     """A personal row that another domain puts at the top of a signed-in viewer's home page
-    (playback's continue watching): the catalog shows it without depending on that domain."""
-    app.extensions.setdefault("catalog.home_rows", {})[key] = (title, cards)
+    (playback's continue watching, recommendations' "Because you watched ..."), in the order
+    registered: the catalog shows it without depending on that domain. ``title`` is the row's
+    title and ``cards`` its cards; or ``title`` alone is a function giving both (a title that
+    depends on the viewer), or None for no row."""
+    row = (lambda viewer: (title, cards(viewer))) if cards is not None else title
+    app.extensions.setdefault("catalog.home_rows", {})[key] = row
+
+
+def register_trending(app, cards: Callable[[Viewer, int], list[dict]]) -> None:
+    """Where the home page's "Trending now" comes from (recommendations' trending list); without
+    it, completions counted per day in Redis."""
+    app.extensions["catalog.trending"] = cards
 
 
 def home(viewer: Viewer) -> dict:
     """The home page rows: the personal rows (signed in), trending, new releases, major genres."""
     personal = []
     if viewer.user_id:
-        for key, (title, cards) in current_app.extensions.get("catalog.home_rows", {}).items():
-            personal.append((key, title, cards(viewer)))
-    return browse.home(viewer, personal)
+        for key, row in current_app.extensions.get("catalog.home_rows", {}).items():
+            built = row(viewer)
+            if built is not None:
+                personal.append((key, *built))
+    return browse.home(viewer, personal, current_app.extensions.get("catalog.trending"))
 
 
 def playback_target(content_id: int, episode_id: int | None, viewer: Viewer) -> dict:

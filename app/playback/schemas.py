@@ -117,3 +117,6 @@ class AdminStatsSchema(CamelSchema):
     content = ma.fields.Dict(required=True)
     top_content = ma.fields.List(ma.fields.Nested(ContentCardSchema), required=True)
     sessions_now = ma.fields.Integer(required=True)
+    recommendations = ma.fields.Dict(allow_none=True, metadata={
+        "description": "The personalized model serving now (model, version, trainedAt, users, items, interactions, "
+                       "fitSeconds, evaluation: held-out NDCG@10 and Recall@20); null before the first training"})

@@ -19,7 +19,8 @@ from app.core.timeutil import now_ms, utcnow
 from app.errors import AppError, NotFoundError
 from app.extensions import db
 from app.playback import buffer
-from app.playback.analytics import admin_stats, analytics  # noqa: F401
+from app.playback.analytics import admin_stats as _admin_stats
+from app.playback.analytics import analytics  # noqa: F401
 from app.playback.history import history_changed  # noqa: F401
 from app.playback.history import continue_watching, continue_watching_cards, delete_history, list_history  # noqa: F401
 from app.playback.models import PlaybackSession, WatchHistory, item_key
@@ -34,6 +35,19 @@ viewer_for = catalog.viewer_for  # who is asking, with the tier and maturity lim
 def add_home_rows(app) -> None:
     """Continue watching leads a signed-in viewer's home page."""
     catalog.register_home_row(app, "continue-watching", "Continue watching", continue_watching_cards)
+
+
+def register_admin_stats(app, key: str, figures: Callable[[], dict | None]) -> None:
+    """A section another domain adds to ``GET /api/v1/admin/stats`` (recommendations: the model)."""
+    app.extensions.setdefault("playback.admin_stats", {})[key] = figures
+
+
+def admin_stats() -> dict:
+    """The dashboard figures, with the sections other domains registered."""
+    stats = _admin_stats()
+    for key, figures in current_app.extensions.get("playback.admin_stats", {}).items():
+        stats[key] = figures()
+    return stats
 
 
 def register_stream_source(app, source: Callable[[int, int | None], dict | None]) -> None:

@@ -58,6 +58,9 @@ class TrainingResultSchema(CamelSchema):
     interactions = ma.fields.Integer(required=True)
     fit_seconds = ma.fields.Float(required=True)
     seconds = ma.fields.Float(required=True, metadata={"description": "the whole training, ranking included"})
+    evaluation = ma.fields.Dict(allow_none=True, metadata={
+        "description": "ndcg@10, recall@20, testUsers, holdout: the same model refitted without each user's "
+                       "latest 20 % and measured on them; null when no history was long enough"})
 
 
 class TrainingJobSchema(CamelSchema):

@@ -13,6 +13,7 @@ from flask import current_app
 from app.catalog import service as catalog
 from app.catalog.service import Viewer
 from app.core.pagination import page_meta
+from app.core.schemas import camelize
 from app.core.timeutil import now_ms, utcnow
 from app.playback import service as playback
 from app.recommendations import jobs, lists, personal, similar as similar_titles
@@ -34,6 +35,9 @@ def init_app(app) -> None:
     from app.users import service as users
 
     app.cli.add_command(recs_cli)
+    catalog.register_home_row(app, "because-you-watched", because_you_watched_row)
+    catalog.register_trending(app, trending_cards)
+    playback.register_admin_stats(app, "recommendations", _stats_section)
     playback.history_changed.connect(personal.mark_changed, sender=app, weak=False)
     users.favorites_changed.connect(personal.mark_changed, sender=app, weak=False)
 
@@ -285,3 +289,44 @@ def fold_in_changed() -> dict:
 def model_info() -> dict | None:
     """The current personalized model: name, version, when and on how much it was trained."""
     return personal.model_info()
+
+
+def _stats_section() -> dict | None:
+    info = model_info()
+    return {camelize(key): value for key, value in info.items()} if info else None
+
+
+# ---- home rows ---------------------------------------------------------------------------
+
+def trending_cards(viewer: Viewer, limit: int) -> list[dict]:
+    """The home page's "Trending now": this week's trending list, as the viewer may play it."""
+    items, _ = trending(viewer, "7d", 1, limit)
+    return items
+
+
+def because_you_watched_row(viewer: Viewer) -> tuple[str, list[dict]] | None:
+    """"Because you watched X": the model's picks for the viewer that X supports most, X being
+    the title behind the most of their top picks. None without a model list."""
+    size = _settings()["HOME_ROW_SIZE"]
+    stored = personal.stored_list(viewer.user_id)
+    if stored is None:
+        return None
+    watched = playback.titles_watched(viewer.user_id)
+    picks = [item for item in stored.items if len(item) > 2 and item[2] and item[0] not in watched]
+    allowed = set(catalog.playable_ids([item[0] for item in picks], viewer))
+    picks = [item for item in picks if item[0] in allowed][:5 * size]
+    if not picks:
+        return None
+    counts: dict[int, int] = {}
+    for item in picks:
+        counts[item[2]] = counts.get(item[2], 0) + 1
+    because = max(counts, key=lambda cid: (counts[cid], -next(i for i, it in enumerate(picks) if it[2] == cid)))
+    chosen = [item for item in picks if item[2] == because][:size]
+    cards = catalog.cards_by_id([item[0] for item in chosen] + [because])
+    if because not in cards:
+        return None
+    title = cards[because]["title"]
+    reason = {"code": "because-you-watched", "text": f"Because you watched {title}", "content_id": because,
+              "genre": None}
+    return f"Because you watched {title}", [{**cards[item[0]], "score": round(item[1], 6), "reason": reason}
+                                            for item in chosen if item[0] in cards]

@@ -108,6 +108,26 @@ FIGURES: dict[str, list[str]] = {
         rf"index \(moov at the end, after the head\) Marquee/peerflix ({NUM}x|n/a), Marquee/bare {NUM}x",
         rf"physical bound: one piece at the cap {NUM} s; unverified bytes Marquee served: 0 \(goal 0\)",
     ],
+    "recs": [
+        r"recommendations benchmark; \d+ CPUs; load average [\d.]+",
+        r"quality \(\d+ s with tuning\)",
+        r"model\s+NDCG@10\s+Recall@20\s+fit s\s+/ItemKNN\s+/EASE\s+params",
+        *(rf"{model}\s+{NUM}\s+{NUM}\s+{NUM}\s+{NUM}x\s+{NUM}x\s+.*" for model in (
+            "popularity", "itemknn-cosine", "itemknn-bm25", "ease", "als")),
+        rf"edlae-recency\s+{NUM}\s+{NUM}\s+{NUM}\s+{NUM}x\s+{NUM}x\s+.* \(chosen\)",
+        rf"quality goals: edlae-recency NDCG@10 {NUM} = {NUM}x the better ItemKNN \(goal >= 1\.20\), {NUM}x plain "
+        r"EASE \(goal >= 1\.05\)",
+        r"training at scale: synthetic 500 users, 200 titles, 10000 interactions; each model in a fresh process; "
+        r"OPENBLAS_NUM_THREADS=1",
+        r"model\s+fit s\s+rank all s\s+peak RSS MiB\s+\+ for the model",
+        *(rf"{model}\s+{NUM}\s+{NUM}\s+\d+\s+-?\d+" for model in ("ease", "edlae-recency", "als")),
+        r"serving: one gunicorn\+gevent web process, SQLite, 200,100,4000 data, trained; .+, 4 connections, "
+        r"1 x 1 s alternating rounds, medians",
+        *(rf"GET {path}\s+\d+\s+{NUM}\s+{NUM}\s+0" for path in (
+            "/api/v1/recommendations/personalized", r"/api/v1/content\?perPage=20")),
+        rf"serving goals: personalized/catalog page throughput {NUM}x \(goal >= 0\.90\); p99 {NUM} ms vs {NUM} ms "
+        r"\(goal: no worse\)",
+    ],
     "transcode": [
         r"clip: 13 s 320x180 30 fps testsrc2 \+ sine \(x264 veryfast, aac\); ladder 180:300k,120:150k, "
         r"preset ultrafast; 1 rounds, medians; ffmpeg \S+, default threads; \d+ CPUs",
