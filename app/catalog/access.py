@@ -1,7 +1,7 @@
 """Who may see and play what: drafts, maturity limits and subscription tiers."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.catalog.maturity import MAX_LEVEL, limit_level
 from app.core.identity import TIER_RANK, Identity
@@ -14,6 +14,8 @@ class Viewer:
     is_staff: bool = False  # admins and services see drafts and bypass limits
     tier: str = "free"
     max_level: int = MAX_LEVEL
+    # the account's preferences as read with the rest (favoriteGenres seed recommendations)
+    preferences: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 ANONYMOUS = Viewer()
@@ -35,7 +37,7 @@ def member_viewer(user_id: int) -> Viewer:
 
     profile = auth_service.viewer_profile(user_id)
     return Viewer(user_id=user_id, is_staff=profile["role"] == "admin", tier=profile["tier"],
-                  max_level=limit_level(profile["preferences"]))
+                  max_level=limit_level(profile["preferences"]), preferences=profile["preferences"])
 
 
 def viewer_for_user(user_id: int) -> Viewer:
@@ -43,7 +45,8 @@ def viewer_for_user(user_id: int) -> Viewer:
     from app.auth import service as auth_service
 
     profile = auth_service.viewer_profile(user_id)
-    return Viewer(user_id=user_id, is_staff=False, tier=profile["tier"], max_level=limit_level(profile["preferences"]))
+    return Viewer(user_id=user_id, is_staff=False, tier=profile["tier"], max_level=limit_level(profile["preferences"]),
+                  preferences=profile["preferences"])
 
 
 def _ensure_maturity(content, viewer: Viewer) -> None:

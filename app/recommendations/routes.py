@@ -68,9 +68,7 @@ class Personalized(MethodView):
     @blp.response(200, page_envelope(RecommendationSchema, RecommendationMetaSchema))
     def get(self, args):
         """For you: the model's picks with the title behind each, then what is popular in your genres"""
-        viewer = _viewer()
-        items, meta = service.personalized(viewer, service.viewer_preferences(viewer.user_id), args["page"],
-                                           args["per_page"])
+        items, meta = service.personalized(_viewer(), args["page"], args["per_page"])
         return ok(items, meta=meta)
 
 

@@ -221,7 +221,7 @@ def _popularity_blend(preferences: dict) -> tuple[str, list[tuple[int, float, di
     return f"popularity-blend@{rows['version'].partition('@')[2]}", picks
 
 
-def personalized(viewer: Viewer, preferences: dict, page: int, per_page: int) -> tuple[list[dict], dict]:
+def personalized(viewer: Viewer, page: int, per_page: int) -> tuple[list[dict], dict]:
     """The viewer's list from the current model (with the history title behind each pick), then
     the popularity blend; never a title in their history (finished, or started: continue watching
     shows those) nor one they may not play."""
@@ -232,7 +232,7 @@ def personalized(viewer: Viewer, preferences: dict, page: int, per_page: int) ->
     if stored is not None:
         version, generated = stored.version, stored.generated
         picks = [(item[0], item[1], item[2] if len(item) > 2 else 0) for item in stored.items]
-    blend_version, blend = _popularity_blend(preferences)
+    blend_version, blend = _popularity_blend(viewer.preferences)
     if version is None:
         version, generated = blend_version, None
     seen: set[int] = set(watched)
@@ -261,12 +261,6 @@ def personalized(viewer: Viewer, preferences: dict, page: int, per_page: int) ->
     meta = {**page_meta(page, per_page, len(ordered)), "modelVersion": version,
             "generatedAt": generated if generated is not None else Ranked(version, now_ms(), ()).generated}
     return items, meta
-
-
-def viewer_preferences(user_id: int) -> dict:
-    from app.auth import service as auth_service
-
-    return auth_service.viewer_profile(user_id)["preferences"]
 
 
 def train(trigger: str) -> tuple[dict, bool]:

@@ -119,7 +119,7 @@ FIGURES: dict[str, list[str]] = {
         r"EASE \(goal >= 1\.05\)",
         r"training at scale: synthetic 500 users, 200 titles, 10000 interactions; each model in a fresh process; "
         r"OPENBLAS_NUM_THREADS=1",
-        r"model\s+fit s\s+rank all s\s+peak RSS MiB\s+\+ for the model",
+        r"model\s+fit s\s+rank all s\s+peak RSS MiB\s+fit\+rank MiB",
         *(rf"{model}\s+{NUM}\s+{NUM}\s+\d+\s+-?\d+" for model in ("ease", "edlae-recency", "als")),
         r"serving: one gunicorn\+gevent web process, SQLite, 200,100,4000 data, trained; .+, 4 connections, "
         r"1 x 1 s alternating rounds, medians",

@@ -141,3 +141,19 @@ def test_lists_are_served_from_the_stored_build_until_the_worker_rebuilds_them(a
     while ids(trending(client, user_headers)) != [second["id"], first["id"]]:
         assert time.monotonic() < deadline, "the worker did not rebuild the lists"
         time.sleep(0.2)
+
+
+def test_an_admin_change_to_a_title_reaches_the_next_request(app, client, admin_headers, user_headers, viewers):
+    """Lists are filtered against the catalog as it is now, not as it was when they were ranked."""
+    first, second = (create(client, admin_headers, movie_body()) for _ in range(2))
+    for content in (first, second):
+        for viewer in viewers[:2]:
+            watch(app, viewer["id"], content["id"])
+    assert sorted(ids(trending(client, user_headers))) == sorted([first["id"], second["id"]])
+    patched = client.patch(f"/api/v1/content/{first['id']}", json={"tierRequired": "premium"}, headers=admin_headers)
+    assert patched.status_code == 200, patched.get_json()
+    assert ids(trending(client, user_headers)) == [second["id"]]
+    client.patch(f"/api/v1/content/{second['id']}", json={"status": "draft"}, headers=admin_headers)
+    assert ids(trending(client, user_headers)) == []
+    assert client.delete(f"/api/v1/content/{first['id']}", headers=admin_headers).status_code in (200, 204)
+    assert ids(trending(client, admin_headers)) == []
