@@ -18,8 +18,10 @@ def build_similar(force: bool = False) -> dict:
     return service.build_similar(force)
 
 
-# time_limit: app.recommendations.jobs.TRAIN_TIME_LIMIT_S
-@shared_task(name="workers.recommendations.train", ignore_result=True, acks_late=True, time_limit=7200,
+# time_limit: app.recommendations.jobs.TRAIN_TIME_LIMIT_S. Acknowledged when it starts: a training
+# that kills its worker (memory) is reported lost, not redelivered into the same death, and one
+# that runs past the broker's visibility timeout is not run twice.
+@shared_task(name="workers.recommendations.train", ignore_result=True, acks_late=False, time_limit=7200,
              soft_time_limit=7000)
 def train(job_id: str | None = None, trigger: str = "nightly") -> dict:
     from app.recommendations import service

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from datetime import timedelta
 from typing import Callable
@@ -77,22 +78,27 @@ def playable_to(stmt: Select, viewer: Viewer) -> Select:
 
 
 ID_CHUNK = 900  # ids per IN list: well under every driver's limit on bound parameters
-PLAYABLE_SETS = 8  # viewer classes (tier x maturity limit) whose playable ids a process keeps
-_playable: dict[tuple, frozenset[int]] = {}
+PLAYABLE_SETS = 16  # viewer classes (3 tiers x 5 maturity limits, and staff) a process keeps
+PLAYABLE_TTL_S = 60.0  # a write whose version bump was lost (Redis hiccup) shows within this
+_playable: dict[tuple, tuple[float, frozenset[int]]] = {}
 
 
 def _playable_set(viewer: Viewer, version: str) -> frozenset[int]:
-    """Every id the viewer's class may play, per catalog version (admin writes bump it), so a
-    ranked list is filtered in memory instead of by an IN query per request."""
+    """Every id the viewer's class may play, per catalog version (admin writes bump it) and for
+    at most PLAYABLE_TTL_S, so a ranked list is filtered in memory instead of by an IN query per
+    request."""
     key = (str(db.engine.url), version, viewer.is_staff, viewer.tier if not viewer.is_staff else "",
            viewer.max_level if not viewer.is_staff else 0)
-    found = _playable.get(key)
-    if found is None:
-        found = frozenset(db.session.scalars(playable_to(select(Content.id), viewer)))
-        stale = [k for k in _playable if k[:2] != key[:2]]
-        for k in stale if stale else list(_playable)[:max(0, len(_playable) - PLAYABLE_SETS + 1)]:
-            del _playable[k]
-        _playable[key] = found
+    now = time.monotonic()
+    cached = _playable.get(key)
+    if cached is not None and now - cached[0] < PLAYABLE_TTL_S:
+        return cached[1]
+    found = frozenset(db.session.scalars(playable_to(select(Content.id), viewer)))
+    for old in [k for k, (at, _) in _playable.items() if k[:2] != key[:2] or now - at >= PLAYABLE_TTL_S]:
+        _playable.pop(old, None)
+    while len(_playable) >= PLAYABLE_SETS:
+        _playable.pop(next(iter(_playable)), None)
+    _playable[key] = (now, found)
     return found
 
 

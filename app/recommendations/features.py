@@ -72,6 +72,13 @@ class FeatureModel:
         ids = np.asarray([profile["id"] for profile in profiles], dtype=np.int64)
         return cls(ids, vocabulary, idf, _normalise(sp.csr_matrix(raw @ sp.diags(idf))))
 
+    def transposed(self) -> sp.csc_matrix:
+        """The matrix transposed for products against it, made once per model."""
+        cached = getattr(self, "_transposed", None)
+        if cached is None:
+            cached = self._transposed = self.matrix.T.tocsc()
+        return cached
+
     def vector(self, profile: dict) -> sp.csr_matrix:
         """One title's row in this model's space (tokens the model never saw are left out)."""
         cols, values = [], []
@@ -107,7 +114,7 @@ def chunk_rows(columns: int, budget_cells: int = 1 << 24) -> int:
 
 
 def top_k(queries: sp.csr_matrix, matrix: sp.csr_matrix, k: int, exclude: np.ndarray | None = None,
-          budget_cells: int = 1 << 24) -> tuple[np.ndarray, np.ndarray]:
+          budget_cells: int = 1 << 24, transposed: sp.csc_matrix | None = None) -> tuple[np.ndarray, np.ndarray]:
     """For each query row, the ``k`` rows of ``matrix`` with the highest dot product (best first),
     as ``(indices, scores)`` arrays of shape (queries, k); ``exclude[r]`` is a row never returned
     for query ``r`` (-1: none). Scores of 0 or less come back as index -1. Memory is bounded by
@@ -118,7 +125,7 @@ def top_k(queries: sp.csr_matrix, matrix: sp.csr_matrix, k: int, exclude: np.nda
     out_val = np.zeros((queries.shape[0], k), dtype=np.float32)
     if k_eff == 0:
         return out_idx, out_val
-    transposed = matrix.T.tocsc()
+    transposed = matrix.T.tocsc() if transposed is None else transposed
     step = chunk_rows(n, budget_cells)
     for start in range(0, queries.shape[0], step):
         dense = np.asarray((queries[start:start + step] @ transposed).todense(), dtype=np.float32)

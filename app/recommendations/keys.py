@@ -52,3 +52,14 @@ def job(job_id: str) -> str:
 def active_job() -> str:
     """The id of the training queued or running now (one at a time)."""
     return key("recs", "job", "active")
+
+
+def folded_while_training() -> str:
+    """Users folded into the current model since a training read its data: marked changed again
+    once that training's model is swapped in."""
+    return key("recs", "folded-while-training")
+
+
+def first_training() -> str:
+    """The data fingerprint the first training was last started on (no retry on the same data)."""
+    return key("recs", "first-training")

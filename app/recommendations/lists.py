@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
@@ -18,7 +19,7 @@ from app.extensions import redis
 from app.recommendations import keys
 
 BUILT = "_built"  # a field every stored family has, so an empty family still exists
-WAIT_FOR_BUILDER_S = 5.0
+WAIT_FOR_BUILDER_S = 30.0  # then a waiting reader builds its own copy (the builder is gone or stuck)
 BUILD_LOCK_S = 60
 
 
@@ -70,14 +71,18 @@ def _read(family: str, fields: list[str]) -> list[str | None] | None:
     return None if values[0] is None else values[1:]
 
 
-@best_effort("recommendation lists", default=True)
-def _claim_build(family: str) -> bool:
-    return bool(redis.set(keys.building(family), "1", nx=True, ex=BUILD_LOCK_S))
+@best_effort("recommendation lists", default=lambda family, token: True)
+def _claim_build(family: str, token: str) -> bool:
+    return bool(redis.set(keys.building(family), token, nx=True, ex=BUILD_LOCK_S))
+
+
+_RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 
 
 @best_effort("recommendation lists")
-def _release_build(family: str) -> None:
-    redis.delete(keys.building(family))
+def _release_build(family: str, token: str) -> None:
+    """Only our own claim: a builder slower than the lock's life must not free the next one's."""
+    redis.eval(_RELEASE, 1, keys.building(family), token)
 
 
 def read(family: str, fields: list[str], build: Callable[[], dict[str, str]], ttl: int) -> list[str | None]:
@@ -85,19 +90,20 @@ def read(family: str, fields: list[str], build: Callable[[], dict[str, str]], tt
     values = _read(family, fields)
     if values is not None:
         return values
+    token = uuid.uuid4().hex
     deadline = time.monotonic() + WAIT_FOR_BUILDER_S
-    claimed = _claim_build(family)
+    claimed = _claim_build(family, token)
     while not claimed and time.monotonic() < deadline:
         time.sleep(0.05)
         values = _read(family, fields)
         if values is not None:
             return values
-        claimed = _claim_build(family)
-    # the builder, or a reader whose builder is slow or gone (its copy is stored all the same)
+        claimed = _claim_build(family, token)
+    # the builder, or a reader whose builder is stuck (its copy is stored all the same)
     try:
         built = build()
         store(family, built, ttl)
     finally:
         if claimed:
-            _release_build(family)
+            _release_build(family, token)
     return [built.get(field) for field in fields]

@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 from flask import current_app
+from redis.exceptions import WatchError
 
 from app.catalog import service as catalog
 from app.catalog.service import Viewer
@@ -59,12 +60,14 @@ def train(config, job_id: str) -> dict:
     """Fit the model on every interaction with a published title and publish each user's top-N."""
     started = time.monotonic()
     jobs.report(job_id, "loading interactions", 0.02)
+    redis.delete(keys.folded_while_training())  # users folded in from now on are ranked again after the swap
     data = signals.load(config)
     supported = supported_items(data.items, config["RECS_MIN_SUPPORT"])
     item_ids = np.asarray(sorted(catalog.playable_ids(supported, STAFF)), dtype=np.int64)
     rows = {int(cid): row for row, cid in enumerate(item_ids)}
     if not len(item_ids):
-        raise ValueError("nobody has watched or saved a published title yet: nothing to learn from")
+        raise ValueError(f"no published title has {config['RECS_MIN_SUPPORT']} or more viewers yet "
+                         "(RECS_MIN_SUPPORT): nothing to learn from")
     user_items, times, user_ids = data.matrices(rows, len(item_ids))
     model = _model_for(config, len(item_ids))
     jobs.report(job_id, f"fitting {model.name}", 0.1)
@@ -94,6 +97,11 @@ def train(config, job_id: str) -> dict:
         BLOB_MODEL: base64.b64encode(stored.dumps()).decode(),
         BLOB_ITEMS: base64.b64encode(item_ids.tobytes()).decode(),
         BLOB_INFO: json.dumps(info)})
+    # users folded into the old version while this one was trained changed after its data was read
+    pipe = redis.pipeline(transaction=True)
+    pipe.sunionstore(keys.dirty_users(), [keys.dirty_users(), keys.folded_while_training()])
+    pipe.delete(keys.folded_while_training())
+    pipe.execute()
     log.info("personalized model trained", extra=info)
     return info
 
@@ -121,7 +129,7 @@ def run_training(job_id: str | None, trigger: str) -> dict:
     """The worker's task: claim the job (the nightly run makes its own), train, report."""
     job_id = jobs.claim(job_id, trigger)
     if not job_id:
-        return {"skipped": "a training is already running"}
+        return {"skipped": "a training is already running, or this one already ran"}
     try:
         result = train(current_app.config, job_id)
     except Exception as exc:  # the job says why; the worker logs the trace
@@ -145,8 +153,9 @@ def _current_model(version: str) -> tuple[PersonalModel, np.ndarray, dict[int, i
 
 
 def fold_in(config, user_ids: list[int]) -> int:
-    """Re-rank the users given with the current model from their own rows (no retraining)."""
-    version = snapshots.current(MODEL)
+    """Re-rank the users given with the current model from their own rows (no retraining);
+    0 when there is no model to do it with."""
+    version = snapshots.current_or_raise(MODEL)
     loaded = _current_model(version) if version else None
     if loaded is None:
         return 0
@@ -158,12 +167,26 @@ def fold_in(config, user_ids: list[int]) -> int:
         if len(found) else []
     fields = {str(int(uid)): _encode(fold_version, at, user_picks, item_ids) for uid, user_picks in zip(found, picks)}
     gone = [str(uid) for uid in user_ids if str(uid) not in fields]
-    pipe = redis.pipeline(transaction=False)
+    lists_key = keys.snapshot_lists(MODEL, version)
+    training = redis.exists(keys.active_job())
+    pipe = redis.pipeline(transaction=True)
+    pipe.watch(keys.current(MODEL))  # a swap meanwhile: the users are marked again for the new model
+    if pipe.get(keys.current(MODEL)) != version:
+        pipe.reset()
+        mark_changed(user_ids=user_ids)
+        return len(user_ids)
+    pipe.multi()
     if fields:
-        pipe.hset(keys.snapshot_lists(MODEL, version), mapping=fields)
+        pipe.hset(lists_key, mapping=fields)
     if gone:  # no interactions left (history deleted): the cold-start blend serves them
-        pipe.hdel(keys.snapshot_lists(MODEL, version), *gone)
-    pipe.execute()
+        pipe.hdel(lists_key, *gone)
+    if training:
+        pipe.sadd(keys.folded_while_training(), *user_ids)
+        pipe.expire(keys.folded_while_training(), jobs.ACTIVE_TTL_S)
+    try:
+        pipe.execute()
+    except WatchError:
+        mark_changed(user_ids=user_ids)
     return len(user_ids)
 
 
@@ -175,19 +198,31 @@ def mark_changed(sender=None, user_ids=()) -> None:
 
 
 def fold_in_changed(config) -> dict:
-    """The worker's periodic task: fold in every user marked changed; with no model yet and
-    interactions to learn from, start the first training."""
-    if snapshots.current(MODEL) is None:
+    """The worker's periodic task: fold in every user marked changed; with no model yet, start
+    the first training once there is something new to learn from (not again and again on the
+    same data when it cannot train)."""
+    if snapshots.current_or_raise(MODEL) is None:
         if not signals.exist():
+            return {"folded": 0, "training": False}
+        fingerprint = signals.fingerprint()
+        if redis.set(keys.first_training(), fingerprint, get=True) == fingerprint:
             return {"folded": 0, "training": False}
         status, queued = jobs.start("first model")
         return {"folded": 0, "training": queued, "job": status["id"]}
     folded = 0
     while True:
-        batch = redis.spop(keys.dirty_users(), FOLD_IN_BATCH)
+        batch = [int(uid) for uid in redis.spop(keys.dirty_users(), FOLD_IN_BATCH) or ()]
         if not batch:
             break
-        folded += fold_in(config, [int(uid) for uid in batch])
+        try:
+            done = fold_in(config, batch)
+        except BaseException:  # a database error, the soft time limit: they wait for the next run
+            redis.sadd(keys.dirty_users(), *batch)
+            raise
+        if not done:  # the model went meanwhile (Redis lost it): the next run trains or folds them
+            redis.sadd(keys.dirty_users(), *batch)
+            break
+        folded += done
     return {"folded": folded}
 
 

@@ -85,8 +85,10 @@ def build_popular() -> dict[str, str]:
     for slug, items in by_genre.items():
         fields[_genre_field(slug)] = Ranked(version, at, tuple(items[:size])).encode()
     names = catalog.genre_names_by_slug()
-    rows = sorted(((slug, names.get(slug, slug), sum(n for _, n in items)) for slug, items in by_genre.items()),
-                  key=lambda row: (-row[2], row[0]))
+    # the genre rows carry their first candidates, so /popular's rows come from one read of one build
+    head = config["RECS_ROW_SIZE"] * ROW_CANDIDATES
+    rows = sorted(((slug, names.get(slug, slug), sum(n for _, n in items), [[cid, n] for cid, n in items[:head]])
+                   for slug, items in by_genre.items()), key=lambda row: (-row[2], row[0]))
     fields[GENRE_ROWS] = json.dumps({"version": version, "generatedAt": at, "rows": rows})
     return fields
 
@@ -139,7 +141,7 @@ def popular_in_genre(viewer: Viewer, genre: str, page: int, per_page: int) -> tu
     rows_text, text = _read(POPULAR, [GENRE_ROWS, _genre_field(slug)])
     rows = json.loads(rows_text)
     ranked = Ranked.decode(text) if text else Ranked(rows["version"], rows["generatedAt"], ())
-    name = next((row[1] for row in rows["rows"] if row[0] == slug), slug)
+    name = next((row[1] for row in rows["rows"] if row[0] == slug), slug)  # (slug, name, viewers, head)
     reason = _genre_reason(slug, name)
     return _page(ranked, viewer, page, per_page, lambda _: reason)
 
@@ -151,12 +153,10 @@ def popular_rows(viewer: Viewer, page: int, per_page: int) -> tuple[list[dict], 
     (rows_text,) = _read(POPULAR, [GENRE_ROWS])
     header = json.loads(rows_text)
     genres = header["rows"]
-    texts = _read(POPULAR, [_genre_field(slug) for slug, _, _ in genres]) if genres else []
-    candidates = {slug: Ranked.decode(text).items[:row_size * ROW_CANDIDATES] if text else ()
-                  for (slug, _, _), text in zip(genres, texts)}
+    candidates = {slug: [(int(cid), float(score)) for cid, score in items] for slug, _, _, items in genres}
     allowed = set(catalog.playable_ids([cid for items in candidates.values() for cid, _ in items], viewer))
     visible = []
-    for slug, name, _ in genres:
+    for slug, name, _, _ in genres:
         items = [(cid, score) for cid, score in candidates[slug] if cid in allowed][:row_size]
         if items:
             visible.append((slug, name, items))

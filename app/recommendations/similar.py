@@ -125,7 +125,8 @@ def _content_only(model: FeatureModel, content_id: int, version: str, size: int)
         return Ranked(version, now_ms(), ())
     where = np.flatnonzero(model.ids == content_id)
     exclude = np.asarray([where[0] if len(where) else -1])
-    indices, scores = top_k(model.vector(profiles[0]), model.matrix, size, exclude=exclude)
+    indices, scores = top_k(model.vector(profiles[0]), model.matrix, size, exclude=exclude,
+                            transposed=model.transposed())
     items = tuple((int(model.ids[j]), float(s)) for j, s in zip(indices[0], scores[0]) if j >= 0)
     return Ranked(version, now_ms(), items)
 
@@ -147,19 +148,21 @@ def similar_to(content_id: int) -> Ranked:
     return _content_only(_catalog_model(), content_id, version_stamp("similar-content", now_ms()), size)
 
 
-_fresh: dict[str, FeatureModel] = {}
+CATALOG_MODEL_TTL_S = 60.0
+_fresh: dict[str, tuple[float, FeatureModel]] = {}
 
 
 def _catalog_model() -> FeatureModel:
-    """A feature model read straight from the catalog, kept per catalog version in this process
-    (not kept while Redis is down: there is no version to trust)."""
+    """A feature model read straight from the catalog, kept in this process per catalog version
+    and at most CATALOG_MODEL_TTL_S (also while Redis is down, when there is no version: one
+    build a minute, not one per request)."""
     version = catalog.catalog_version()
-    if version is None:
-        return FeatureModel.build(catalog.title_profiles())
-    if version not in _fresh:
+    key = version if version not in (None, "0") else "unversioned"
+    cached = _fresh.get(key)
+    if cached is None or time.monotonic() - cached[0] >= CATALOG_MODEL_TTL_S:
         _fresh.clear()
-        _fresh[version] = FeatureModel.build(catalog.title_profiles())
-    return _fresh[version]
+        cached = _fresh[key] = (time.monotonic(), FeatureModel.build(catalog.title_profiles()))
+    return cached[1]
 
 
 BUILD_TASK = "workers.recommendations.build_similar"

@@ -14,19 +14,28 @@ from app.recommendations import keys
 
 FIELDS_PER_WRITE = 5_000
 OLD_VERSION_GRACE_S = 120
+UNPUBLISHED_TTL_S = 24 * 3600  # a snapshot whose writer died before the swap goes by itself
 
 
 def publish(name: str, version: str, lists: dict[str, str], blobs: dict[str, str]) -> str | None:
     """Write a snapshot and make it current; returns the version it replaced."""
     lists_key = keys.snapshot_lists(name, version)
+    written = [keys.snapshot_blob(name, version, blob) for blob in blobs]
     items = list(lists.items())
     pipe = redis.pipeline(transaction=False)
     for start in range(0, len(items), FIELDS_PER_WRITE):
         pipe.hset(lists_key, mapping=dict(items[start:start + FIELDS_PER_WRITE]))
+        pipe.expire(lists_key, UNPUBLISHED_TTL_S)
+    if items:
+        written.append(lists_key)
     for blob, text in blobs.items():
-        pipe.set(keys.snapshot_blob(name, version, blob), text)
+        pipe.set(keys.snapshot_blob(name, version, blob), text, ex=UNPUBLISHED_TTL_S)
     pipe.execute()
-    previous = redis.set(keys.current(name), version, get=True)
+    pipe = redis.pipeline(transaction=True)  # the swap and the keys made permanent together
+    pipe.set(keys.current(name), version, get=True)
+    for key in written:
+        pipe.persist(key)
+    previous = pipe.execute()[0]
     if previous and previous != version:
         retire(name, previous)
     return previous
@@ -41,6 +50,11 @@ def retire(name: str, version: str) -> None:
 
 @best_effort("recommendation models")
 def current(name: str) -> str | None:
+    return current_or_raise(name)
+
+
+def current_or_raise(name: str) -> str | None:
+    """The current version, with a Redis outage raised (for the worker: an outage is not "no model")."""
     return redis.get(keys.current(name))
 
 

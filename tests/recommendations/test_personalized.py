@@ -162,10 +162,11 @@ def test_a_model_swap_while_serving_never_shows_half_a_list(app, client, admin_h
                 version = f"ease@test-{n}"
                 picks = first if n % 2 else second
                 mine = Ranked(version, 0, tuple((cid, 1.0 - i / 10, 0) for i, cid in enumerate(picks))).encode()
-                fields = {str(10_000 + k): mine for k in range(12_000)}  # a big snapshot, the reader's list last
+                fields = {str(10_000 + k): mine for k in range(6_000)}  # a big snapshot, the reader's list last
                 fields[str(user["id"])] = mine
                 snapshots.publish(personal.MODEL, version, fields, {})
                 published.set()
+                time.sleep(0.02)  # retired versions live two minutes: bound what piles up in Redis
 
     writer = threading.Thread(target=publish_again_and_again)
     writer.start()
@@ -181,3 +182,40 @@ def test_a_model_swap_while_serving_never_shows_half_a_list(app, client, admin_h
     for version, picks in seen:  # a version published before its lists were written would fall back here
         assert version.startswith("ease@test-"), version
         assert picks == (first if int(version.rsplit("-", 1)[1]) % 2 else second), (version, picks)
+
+
+def test_a_training_that_cannot_learn_fails_saying_why_and_frees_the_slot(app, client, admin_headers, user,
+                                                                            celery_worker):
+    watch(app, user["id"], create(client, admin_headers, movie_body())["id"])  # one viewer: under RECS_MIN_SUPPORT
+    job = train(client, admin_headers)
+    assert job["state"] == "failed" and "RECS_MIN_SUPPORT" in job["error"], job
+    again = client.post("/api/v1/admin/recommendations/train", headers=admin_headers).get_json()["data"]
+    assert again["id"] != job["id"]  # the failed one no longer holds the slot
+
+
+def test_a_lost_or_repeated_job_is_reported_and_never_run_twice(app, client, admin_headers):
+    from app.extensions import redis
+    from app.recommendations import jobs, keys, personal
+
+    with app.app_context():
+        redis.hset(keys.job("lost"), mapping={"state": "running", "queuedAt": 1, "startedAt": 2})
+        status = client.get("/api/v1/admin/recommendations/train/lost", headers=admin_headers).get_json()["data"]
+        assert status["state"] == "failed" and status["error"] == jobs.LOST
+        redis.hset(keys.job("done"), mapping={"state": "done", "result": "{}"})
+        redis.set(keys.active_job(), "done")
+        assert personal.run_training("done", "admin") == {
+            "skipped": "a training is already running, or this one already ran"}
+
+
+def test_the_first_training_is_not_retried_on_the_same_data(app, client, admin_headers, user):
+    from app.extensions import redis
+    from app.recommendations import keys, personal
+
+    watch(app, user["id"], create(client, admin_headers, movie_body())["id"])
+    with app.app_context():
+        first = personal.fold_in_changed(app.config)
+        assert first["training"] is True
+        redis.delete(keys.active_job())  # as if that training had failed
+        assert personal.fold_in_changed(app.config)["training"] is False  # nothing new to learn from
+        watch(app, user["id"], create(client, admin_headers, movie_body())["id"])
+        assert personal.fold_in_changed(app.config)["training"] is True
