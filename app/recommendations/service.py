@@ -24,6 +24,7 @@ TRENDING = "trending"
 POPULAR = "popular"
 ALL = "all"
 GENRE_ROWS = "genres"
+TRENDING_REASON = {"code": "trending", "text": "Trending now", "content_id": None, "genre": None}
 ROW_CANDIDATES = 5  # a genre row looks this many times its size down its list for titles the viewer may play
 
 viewer_for = catalog.viewer_for
@@ -127,8 +128,7 @@ def _page(ranked: Ranked, viewer: Viewer, page: int, per_page: int, reason) -> t
 def trending(viewer: Viewer, window: str, page: int, per_page: int) -> tuple[list[dict], dict]:
     """Titles by time-decayed views and completions over ``window`` (24h, 7d or 30d)."""
     (text,) = _read(TRENDING, [window])
-    reason = {"code": "trending", "text": "Trending now", "content_id": None, "genre": None}
-    return _page(Ranked.decode(text), viewer, page, per_page, lambda _: reason)
+    return _page(Ranked.decode(text), viewer, page, per_page, lambda _: TRENDING_REASON)
 
 
 def _genre_reason(slug: str, name: str) -> dict:
@@ -214,8 +214,7 @@ def _popularity_blend(preferences: dict) -> tuple[str, list[tuple[int, float, di
                 picks.append((items[rank][0], items[rank][1], _genre_reason(slug, names.get(slug, slug))))
     picks += [(item[0], item[1], POPULAR_REASON) for item in Ranked.decode(overall).items]
     (trending_text,) = _read(TRENDING, ["7d"])
-    picks += [(item[0], item[1], {"code": "trending", "text": "Trending now", "content_id": None, "genre": None})
-              for item in Ranked.decode(trending_text).items]
+    picks += [(item[0], item[1], TRENDING_REASON) for item in Ranked.decode(trending_text).items]
     if not picks:
         picks = [(cid, rating, TOP_RATED_REASON) for cid, rating in catalog.best_rated(_settings()["RECS_LIST_SIZE"])]
     return f"popularity-blend@{rows['version'].partition('@')[2]}", picks
@@ -259,7 +258,7 @@ def personalized(viewer: Viewer, page: int, per_page: int) -> tuple[list[dict], 
             reason = FOR_YOU_REASON
         items.append({**cards[cid], "score": round(score, 6), "reason": reason})
     meta = {**page_meta(page, per_page, len(ordered)), "modelVersion": version,
-            "generatedAt": generated if generated is not None else Ranked(version, now_ms(), ()).generated}
+            "generatedAt": generated if generated is not None else utcnow()}
     return items, meta
 
 
@@ -314,7 +313,7 @@ def because_you_watched_row(viewer: Viewer) -> tuple[str, list[dict]] | None:
     counts: dict[int, int] = {}
     for item in picks:
         counts[item[2]] = counts.get(item[2], 0) + 1
-    because = max(counts, key=lambda cid: (counts[cid], -next(i for i, it in enumerate(picks) if it[2] == cid)))
+    because = max(counts, key=counts.get)  # ties: the first to appear (counts keeps first-seen order)
     chosen = [item for item in picks if item[2] == because][:size]
     cards = catalog.cards_by_id([item[0] for item in chosen] + [because])
     if because not in cards:
